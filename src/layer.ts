@@ -1,0 +1,129 @@
+/**
+ * A dense (fully connected) layer: Z = X @ W + b, A = f(Z), with its backward pass beside it.
+ * The layer owns its buffers, one set per batch size, so training allocates nothing per step.
+ */
+import { Activation, getActivation } from "./activations";
+import { addRowInPlace, matmulInto, sumRowsInto } from "./kernels";
+import { Matrix } from "./matrix";
+
+/** The per-batch-size buffers that forward fills and backward reads. */
+interface Workspace {
+  Z: Matrix; // (n, nOut) pre-activation
+  A: Matrix; // (n, nOut) activation
+  dZ: Matrix; // (n, nOut) dL/dZ
+  dX: Matrix; // (n, nIn) dL/dX, handed to the layer before
+}
+
+export class Layer {
+  /** Weights, one column per neuron. W: (nIn, nOut) */
+  readonly W: Matrix;
+  /** Biases, or null for a layer without them (article 001). b: (1, nOut) */
+  readonly b: Matrix | null;
+  readonly activation: Activation;
+  /** dL/dW from the last backward pass. dW: (nIn, nOut) */
+  readonly dW: Matrix;
+  /** dL/db from the last backward pass. db: (1, nOut) */
+  readonly db: Matrix | null;
+
+  private readonly workspaces = new Map<number, Workspace>();
+  private X: Matrix | null = null; // the last forward input, (n, nIn)
+  private ws: Workspace | null = null; // the last forward's buffers
+
+  constructor(W: Matrix, b: Matrix | null, activation: string | Activation) {
+    if (b && (b.rows !== 1 || b.cols !== W.cols)) {
+      throw new RangeError(`Layer: b must be (1, ${W.cols}) for W ${W.shape}, got ${b.shape}`);
+    }
+    this.W = W;
+    this.b = b;
+    this.activation = getActivation(activation);
+    this.dW = new Matrix(W.rows, W.cols);
+    this.db = b ? new Matrix(1, W.cols) : null;
+  }
+
+  get nIn(): number {
+    return this.W.rows;
+  }
+
+  get nOut(): number {
+    return this.W.cols;
+  }
+
+  /** The trainable parameters, in a fixed order: W, then b. */
+  get params(): Matrix[] {
+    return this.b ? [this.W, this.b] : [this.W];
+  }
+
+  /** Their gradients, in the same order. */
+  get grads(): Matrix[] {
+    return this.db ? [this.dW, this.db] : [this.dW];
+  }
+
+  /**
+   * Forward: Z = X @ W + b, A = f(Z).
+   * X: (n, nIn) -> A: (n, nOut). The returned A is the layer's own buffer, overwritten by
+   * the next forward pass of the same batch size; copy it (`A.clone()`) to keep it.
+   */
+  forward(X: Matrix): Matrix {
+    const ws = this.workspace(X.rows);
+    matmulInto(X, this.W, ws.Z);
+    if (this.b) addRowInPlace(ws.Z, this.b);
+    this.activation.forward(ws.Z, ws.A);
+    this.X = X;
+    this.ws = ws;
+    return ws.A;
+  }
+
+  /**
+   * Backward from dA = dL/dA (n, nOut): dZ = dA * f'(Z), then the parameter gradients.
+   * Returns dX = dL/dX (n, nIn) for the layer before, or null when `needDX` is false.
+   */
+  backward(dA: Matrix, needDX = true): Matrix | null {
+    const ws = this.lastWorkspace();
+    this.activation.backward(ws.Z, ws.A, dA, ws.dZ);
+    return this.backwardFromDZ(needDX);
+  }
+
+  /**
+   * Backward when dZ is already known and written into `dZBuffer()` (the output layer's
+   * fused sigmoid + binary cross-entropy and softmax + cross-entropy gradients):
+   *   dW = X^T @ dZ   (nIn, nOut)
+   *   db = sum of dZ over the rows   (1, nOut)
+   *   dX = dZ @ W^T   (n, nIn)
+   */
+  backwardFromDZ(needDX = true): Matrix | null {
+    const ws = this.lastWorkspace();
+    matmulInto(this.X!, ws.dZ, this.dW, true, false);
+    if (this.db) sumRowsInto(ws.dZ, this.db);
+    return needDX ? matmulInto(ws.dZ, this.W, ws.dX, false, true) : null;
+  }
+
+  /** Z from the last forward pass, before the activation. Z: (n, nOut) */
+  get preActivation(): Matrix {
+    return this.lastWorkspace().Z;
+  }
+
+  /** A from the last forward pass (the layer's own buffer). A: (n, nOut) */
+  get output(): Matrix {
+    return this.lastWorkspace().A;
+  }
+
+  /** The dZ buffer of the last forward pass, for a caller that computes dZ itself. */
+  dZBuffer(): Matrix {
+    return this.lastWorkspace().dZ;
+  }
+
+  private workspace(n: number): Workspace {
+    let ws = this.workspaces.get(n);
+    if (!ws) {
+      const nOut = this.nOut;
+      ws = { Z: new Matrix(n, nOut), A: new Matrix(n, nOut), dZ: new Matrix(n, nOut), dX: new Matrix(n, this.nIn) };
+      this.workspaces.set(n, ws);
+    }
+    return ws;
+  }
+
+  private lastWorkspace(): Workspace {
+    if (!this.ws || !this.X) throw new Error("Layer: backward needs a forward pass first");
+    return this.ws;
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * Losses: how far the predictions yPred are from the targets y, and the
+ * gradient dL/dyPred that starts backpropagation.
+ *
+ * Each loss is a (value, gradient) pair over matrices of shape (n, k). The
+ * cross-entropies clip probabilities to [EPS, 1 - EPS] so that a prediction of
+ * exactly 0 or 1 gives a large but finite loss, never Infinity or NaN.
+ */
+import { Matrix, shapeOf } from "./matrix";
+
+export const LOSS_NAMES = ["mse", "sse", "binaryCrossEntropy", "crossEntropy"] as const;
+export type LossName = (typeof LOSS_NAMES)[number];
+
+/** Probabilities are clipped to [EPS, 1 - EPS] inside the logarithms. */
+export const EPS = 1e-12;
+
+export interface Loss {
+  readonly name: LossName;
+  /** The formula, in LaTeX, for display. */
+  readonly formula: string;
+  /** L(yPred, y), a single number. */
+  value(yPred: Matrix, y: Matrix): number;
+  /** dL/dyPred, same shape as yPred, written into `out`. */
+  gradient(yPred: Matrix, y: Matrix, out: Matrix): Matrix;
+}
+
+const clip = (p: number) => (p < EPS ? EPS : p > 1 - EPS ? 1 - EPS : p);
+
+/**
+ * Mean squared error over all elements: L = (1 / nk) sum (y - yPred)^2.
+ * Gradient: dL/dyPred = 2 (yPred - y) / nk.
+ */
+export const mse: Loss = {
+  name: "mse",
+  formula: "L = \\frac{1}{n}\\sum_{i=1}^{n} (y_i - \\hat y_i)^2",
+  value(yPred, y) {
+    checkSameShape(yPred, y, "mse");
+    const p = yPred.data, t = y.data;
+    let s = 0;
+    for (let i = 0; i < p.length; i++) s += (t[i] - p[i]) ** 2;
+    return s / p.length;
+  },
+  gradient(yPred, y, out) {
+    const p = yPred.data, t = y.data, o = out.data, scale = 2 / p.length;
+    for (let i = 0; i < p.length; i++) o[i] = scale * (p[i] - t[i]);
+    return out;
+  },
+};
+
+/**
+ * Sum of squared errors (article 001): L = sum (y - yPred)^2.
+ * Gradient: dL/dyPred = 2 (yPred - y).
+ */
+export const sse: Loss = {
+  name: "sse",
+  formula: "L = \\sum_{i=1}^{n} (y_i - \\hat y_i)^2",
+  value(yPred, y) {
+    checkSameShape(yPred, y, "sse");
+    const p = yPred.data, t = y.data;
+    let s = 0;
+    for (let i = 0; i < p.length; i++) s += (t[i] - p[i]) ** 2;
+    return s;
+  },
+  gradient(yPred, y, out) {
+    const p = yPred.data, t = y.data, o = out.data;
+    for (let i = 0; i < p.length; i++) o[i] = 2 * (p[i] - t[i]);
+    return out;
+  },
+};
+
+/**
+ * Binary cross-entropy, mean over all elements, for sigmoid outputs and 0/1 targets:
+ * L = -(1 / nk) sum [y log p + (1 - y) log(1 - p)].
+ * Gradient: dL/dp = (p - y) / (p (1 - p) nk), with p clipped.
+ */
+export const binaryCrossEntropy: Loss = {
+  name: "binaryCrossEntropy",
+  formula: "L = -\\frac{1}{n}\\sum_{i=1}^{n} \\left[y_i \\log \\hat y_i + (1 - y_i) \\log(1 - \\hat y_i)\\right]",
+  value(yPred, y) {
+    checkSameShape(yPred, y, "binaryCrossEntropy");
+    const p = yPred.data, t = y.data;
+    let s = 0;
+    for (let i = 0; i < p.length; i++) {
+      const q = clip(p[i]);
+      s -= t[i] * Math.log(q) + (1 - t[i]) * Math.log(1 - q);
+    }
+    return s / p.length;
+  },
+  gradient(yPred, y, out) {
+    const p = yPred.data, t = y.data, o = out.data, n = p.length;
+    for (let i = 0; i < n; i++) {
+      const q = clip(p[i]);
+      o[i] = (q - t[i]) / (q * (1 - q) * n);
+    }
+    return out;
+  },
+};
+
+/**
+ * Categorical cross-entropy for softmax outputs, mean over the n rows:
+ * L = -(1 / n) sum_i sum_j y_ij log p_ij.
+ * y is one-hot (n, k), or integer class labels (n, 1).
+ * Gradient: dL/dp_ij = -y_ij / (p_ij n), with p clipped.
+ */
+export const crossEntropy: Loss = {
+  name: "crossEntropy",
+  formula: "L = -\\frac{1}{n}\\sum_{i=1}^{n}\\sum_{j=1}^{k} y_{ij} \\log \\hat y_{ij}",
+  value(yPred, y) {
+    const labels = checkCrossEntropyTargets(yPred, y);
+    const p = yPred.data, k = yPred.cols, n = yPred.rows;
+    let s = 0;
+    if (labels) {
+      for (let i = 0; i < n; i++) s -= Math.log(clip(p[i * k + y.data[i]]));
+    } else {
+      for (let i = 0; i < p.length; i++) if (y.data[i] !== 0) s -= y.data[i] * Math.log(clip(p[i]));
+    }
+    return s / n;
+  },
+  gradient(yPred, y, out) {
+    const labels = y.cols === 1 && yPred.cols > 1;
+    const p = yPred.data, o = out.data, k = yPred.cols, n = yPred.rows;
+    if (labels) {
+      o.fill(0);
+      for (let i = 0; i < n; i++) {
+        const j = i * k + y.data[i];
+        o[j] = -1 / (clip(p[j]) * n);
+      }
+    } else {
+      for (let i = 0; i < p.length; i++) o[i] = -y.data[i] / (clip(p[i]) * n);
+    }
+    return out;
+  },
+};
+
+/** Every loss by name. */
+export const losses: Readonly<Record<LossName, Loss>> = { mse, sse, binaryCrossEntropy, crossEntropy };
+
+/**
+ * Looks a loss up by name; an unknown name lists the valid ones.
+ * @example getLoss("mse").value(Matrix.from([[0]]), Matrix.from([[1]])) // 1
+ */
+export function getLoss(name: string | Loss, where = "loss"): Loss {
+  if (typeof name === "object" && name !== null && typeof name.value === "function") return name;
+  if (typeof name === "string" && Object.prototype.hasOwnProperty.call(losses, name)) return losses[name as LossName];
+  throw new RangeError(`${where}: unknown loss ${JSON.stringify(name)}; valid names are ${LOSS_NAMES.join(", ")}`);
+}
+
+/**
+ * The first article's MSE on plain arrays: mean((yTrue - yPred)^2).
+ * @example mseLoss([1, 0, 0, 1], [0, 0, 0, 0]) // 0.5
+ */
+export function mseLoss(yTrue: readonly number[], yPred: readonly number[]): number {
+  if (yTrue.length !== yPred.length) {
+    throw new RangeError(`mseLoss: yTrue has ${yTrue.length} values but yPred has ${yPred.length}`);
+  }
+  if (yTrue.length === 0) throw new RangeError("mseLoss: the arrays are empty");
+  let s = 0;
+  for (let i = 0; i < yTrue.length; i++) s += (yTrue[i] - yPred[i]) ** 2;
+  return s / yTrue.length;
+}
+
+/**
+ * Checks y against yPred for `loss`: the same shape, or for crossEntropy (n, 1)
+ * integer labels in [0, k). Throws an error naming the shapes or the bad row.
+ */
+export function checkTargets(loss: Loss, yPred: Matrix, y: Matrix): void {
+  if (loss.name === "crossEntropy") checkCrossEntropyTargets(yPred, y);
+  else checkSameShape(yPred, y, loss.name);
+}
+
+function checkSameShape(yPred: Matrix, y: Matrix, name: string): void {
+  if (yPred.rows !== y.rows || yPred.cols !== y.cols) {
+    throw new RangeError(`${name}: predictions ${shapeOf(yPred)} and targets ${shapeOf(y)} must have the same shape`);
+  }
+}
+
+/** True when y holds integer labels rather than one-hot rows. */
+function checkCrossEntropyTargets(yPred: Matrix, y: Matrix): boolean {
+  if (y.rows !== yPred.rows) {
+    throw new RangeError(`crossEntropy: predictions ${shapeOf(yPred)} and targets ${shapeOf(y)} have different row counts`);
+  }
+  if (y.cols === yPred.cols) return false;
+  if (y.cols !== 1) {
+    throw new RangeError(
+      `crossEntropy: targets ${shapeOf(y)} must be one-hot (${y.rows}, ${yPred.cols}) or integer labels (${y.rows}, 1)`,
+    );
+  }
+  const k = yPred.cols;
+  for (let i = 0; i < y.rows; i++) {
+    const label = y.data[i];
+    if (!Number.isInteger(label) || label < 0 || label >= k) {
+      throw new RangeError(`crossEntropy: the label in row ${i} is ${label}; labels must be integers from 0 to ${k - 1}`);
+    }
+  }
+  return true;
+}

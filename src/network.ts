@@ -1,0 +1,463 @@
+/**
+ * Network: article 002's list of layers, generalised. Feedforward, exact gradients by
+ * backpropagation, training by mini-batch gradient descent, and a JSON round trip.
+ */
+import { ACTIVATION_NAMES, ActivationName, getActivation } from "./activations";
+import { InitName, INIT_NAMES, initialParams } from "./init";
+import { Layer } from "./layer";
+import { checkTargets, getLoss, Loss, LossName } from "./losses";
+import { Matrix } from "./matrix";
+import { Optimizer, OptimizerConfig, OptimizerName, OptimizerState, optimizerConfig } from "./optimizers";
+import { RandomState, RandomStateJSON } from "./random";
+
+export interface NetworkConfig {
+  /** Neurons per layer, inputs first: [2, 4, 8, 1] is 2 inputs, hidden layers of 4 and 8, 1 output. */
+  sizes: number[];
+  /** One activation per layer after the inputs: sizes.length - 1 names. */
+  activations: (ActivationName | string)[];
+  /** Seed of the RandomState that draws the starting weights (default 0). */
+  seed?: number;
+  /** How the starting weights are drawn: one name, or one per layer (default "xavier"). */
+  init?: InitName | InitName[];
+  /** Whether the layers have biases (default true; article 001 has none). */
+  bias?: boolean;
+}
+
+export interface FitOptions {
+  epochs: number;
+  learningRate: number;
+  /** Default "mse". */
+  loss?: LossName;
+  /** Default "sgd". */
+  optimizer?: OptimizerName | OptimizerConfig;
+  /** Rows per update (default: all rows, full-batch gradient descent; 1 is per-sample SGD). */
+  batchSize?: number;
+  /** Shuffle the rows before every epoch (default false). */
+  shuffle?: boolean;
+  /** Seed of the shuffling (default 0). */
+  seed?: number;
+  /** Called after every epoch with its index (from 0) and the loss; return false to stop. */
+  onEpoch?: (epoch: number, loss: number) => boolean | void;
+}
+
+export interface FitResult {
+  /** The loss over the whole training set after each epoch's updates. */
+  loss: number[];
+}
+
+export interface LayerGradients {
+  dW: Matrix; // (nIn, nOut)
+  db: Matrix | null; // (1, nOut)
+}
+
+export interface LayerJSON {
+  weights: number[][];
+  biases: number[] | null;
+  activation: string;
+}
+
+/** Where training stopped, so that a later fit (or a loaded copy) resumes exactly. */
+export interface TrainingStateJSON {
+  key: string;
+  epochs: number;
+  optimizer: OptimizerState;
+  rng: RandomStateJSON;
+}
+
+export interface NetworkJSON {
+  layers: LayerJSON[];
+  training?: TrainingStateJSON;
+}
+
+interface TrainingState {
+  key: string;
+  epochs: number;
+  optimizer: Optimizer;
+  rng: RandomState;
+}
+
+/** Inputs may come as a Matrix, as nested arrays, or (for targets) as a flat array of labels. */
+export type MatrixLike = Matrix | number[][];
+export type TargetsLike = Matrix | number[][] | number[];
+
+export class Network {
+  readonly layers: Layer[];
+  private training: TrainingState | null = null;
+
+  /**
+   * A new network with random starting weights.
+   * @example const net = new Network({ sizes: [2, 4, 8, 1], activations: ["relu", "relu", "sigmoid"], seed: 0 });
+   */
+  constructor(config: NetworkConfig);
+  constructor(layers: Layer[]);
+  constructor(arg: NetworkConfig | Layer[]) {
+    this.layers = Array.isArray(arg) ? arg : buildLayers(arg);
+    if (this.layers.length === 0) throw new RangeError("Network: needs at least one layer");
+    for (let l = 1; l < this.layers.length; l++) {
+      if (this.layers[l].nIn !== this.layers[l - 1].nOut) {
+        throw new RangeError(
+          `Network: layer ${l} takes ${this.layers[l].nIn} inputs but layer ${l - 1} gives ${this.layers[l - 1].nOut}`,
+        );
+      }
+    }
+  }
+
+  /** Neurons per layer, inputs first. */
+  get sizes(): number[] {
+    return [this.layers[0].nIn, ...this.layers.map((l) => l.nOut)];
+  }
+
+  /**
+   * Feedforward: the network's output for every row of X.
+   * X: (n, nIn) -> (n, nOut), a new matrix.
+   */
+  predict(X: MatrixLike): Matrix {
+    const x = this.checkInputs(X, "predict");
+    return this.forward(x).clone();
+  }
+
+  /**
+   * The exact gradient of the loss over the batch (X, y) with respect to every
+   * parameter, by backpropagation: one { dW, db } per layer, shaped like W and b.
+   */
+  gradients(X: MatrixLike, y: TargetsLike, loss: LossName | Loss = "mse"): LayerGradients[] {
+    const x = this.checkInputs(X, "gradients");
+    const lossFn = this.checkLoss(loss);
+    const t = this.checkTargets(y, x.rows, lossFn, "gradients");
+    this.forward(x);
+    this.backward(t, lossFn);
+    return this.layers.map((l) => ({ dW: l.dW.clone(), db: l.db ? l.db.clone() : null }));
+  }
+
+  /** The loss of the network's predictions on (X, y). */
+  evaluate(X: MatrixLike, y: TargetsLike, loss: LossName | Loss = "mse"): number {
+    const x = this.checkInputs(X, "evaluate");
+    const lossFn = this.checkLoss(loss);
+    const t = this.checkTargets(y, x.rows, lossFn, "evaluate");
+    return lossFn.value(this.forward(x), t);
+  }
+
+  /**
+   * Trains by gradient descent and returns the loss after every epoch.
+   *
+   * Each epoch walks the rows in batches of `batchSize` (shuffled first when asked); for
+   * each batch: forward, backward, one optimizer step. A later call with the same
+   * options continues where this one stopped (optimizer state and shuffling stream included).
+   * If the loss becomes NaN or Infinity, training stops with an error naming the epoch,
+   * and the network keeps its parameters from the last finite epoch.
+   * @example net.fit(X, y, { epochs: 1000, learningRate: 0.1, loss: "mse" }).loss.at(-1)
+   */
+  fit(X: MatrixLike, y: TargetsLike, options: FitOptions): FitResult {
+    const x = this.checkInputs(X, "fit");
+    const o = checkFitOptions(options, x.rows);
+    const lossFn = this.checkLoss(o.loss);
+    const t = this.checkTargets(y, x.rows, lossFn, "fit");
+    const state = this.trainingState(o);
+    const params = this.layers.flatMap((l) => l.params);
+    const grads = this.layers.flatMap((l) => l.grads);
+    const snapshot = params.map((p) => p.clone());
+
+    const n = x.rows;
+    const order = Int32Array.from({ length: n }, (_, i) => i);
+    const fullBatch = o.batchSize >= n && !o.shuffle;
+    const batches = new Map<number, { X: Matrix; y: Matrix }>();
+    const history: number[] = [];
+    let outputIsCurrent = false; // the last forward was on all of x with the current parameters
+
+    for (let epoch = 0; epoch < o.epochs; epoch++) {
+      for (let k = 0; k < params.length; k++) snapshot[k].data.set(params[k].data);
+      if (o.shuffle) state.rng.shuffle(order);
+      for (let start = 0; start < n; start += o.batchSize) {
+        if (fullBatch) {
+          if (!outputIsCurrent) this.forward(x);
+          this.backward(t, lossFn);
+        } else {
+          const rows = Math.min(o.batchSize, n - start);
+          let batch = batches.get(rows);
+          if (!batch) batches.set(rows, (batch = { X: new Matrix(rows, x.cols), y: new Matrix(rows, t.cols) }));
+          copyRows(x, order, start, batch.X);
+          copyRows(t, order, start, batch.y);
+          this.forward(batch.X);
+          this.backward(batch.y, lossFn);
+        }
+        state.optimizer.step(params, grads);
+      }
+      const loss = lossFn.value(this.forward(x), t);
+      outputIsCurrent = true;
+      state.epochs++;
+      if (!Number.isFinite(loss)) {
+        for (let k = 0; k < params.length; k++) params[k].data.set(snapshot[k].data);
+        this.training = null;
+        throw new Error(
+          `fit: the loss became ${loss} at epoch ${epoch} (learning rate ${o.learningRate}); training stopped ` +
+            `and the network keeps its parameters from before that epoch. Try a lower learning rate, such as ${o.learningRate / 10}.`,
+        );
+      }
+      history.push(loss);
+      if (o.onEpoch && o.onEpoch(epoch, loss) === false) break;
+    }
+    return { loss: history };
+  }
+
+  /** Forgets the optimizer state and shuffling stream, so the next fit starts afresh. */
+  resetTraining(): void {
+    this.training = null;
+  }
+
+  /** The network as plain JSON: weights (nIn x nOut), biases and activation per layer, plus any training state. */
+  toJSON(): NetworkJSON {
+    const json: NetworkJSON = {
+      layers: this.layers.map((l) => ({
+        weights: l.W.toArray(),
+        biases: l.b ? l.b.toFlatArray() : null,
+        activation: l.activation.name,
+      })),
+    };
+    if (this.training) {
+      json.training = {
+        key: this.training.key,
+        epochs: this.training.epochs,
+        optimizer: this.training.optimizer.getState(),
+        rng: this.training.rng.getState(),
+      };
+    }
+    return json;
+  }
+
+  /**
+   * Builds a network from JSON (from toJSON, or written by hand), checking every field;
+   * an error names the layer and the field that is wrong.
+   * @example Network.fromJSON({ layers: [{ weights: [[0], [1]], biases: [0], activation: "sigmoid" }] })
+   */
+  static fromJSON(json: unknown): Network {
+    if (typeof json === "string") {
+      try {
+        json = JSON.parse(json);
+      } catch (e) {
+        throw new SyntaxError(`Network.fromJSON: the text is not valid JSON (${(e as Error).message})`);
+      }
+    }
+    if (!isObject(json) || !Array.isArray(json.layers)) {
+      throw new TypeError('Network.fromJSON: expected an object with a "layers" array');
+    }
+    if (json.layers.length === 0) throw new RangeError('Network.fromJSON: "layers" is empty');
+    const layers = json.layers.map((layer: unknown, i: number) => layerFromJSON(layer, i));
+    const net = new Network(layers);
+    if (json.training !== undefined) net.restoreTraining(json.training);
+    return net;
+  }
+
+  // --- the two passes -------------------------------------------------------------
+
+  /** Feedforward through every layer; returns the last layer's own output buffer. */
+  private forward(X: Matrix): Matrix {
+    let A = X;
+    for (const layer of this.layers) A = layer.forward(A);
+    return A;
+  }
+
+  /** Backpropagation from the loss at the output to every layer's dW and db. */
+  private backward(y: Matrix, loss: Loss): void {
+    const last = this.layers[this.layers.length - 1];
+    const act = last.activation.name;
+    let dA: Matrix | null;
+    if ((act === "sigmoid" && loss.name === "binaryCrossEntropy") || (act === "softmax" && loss.name === "crossEntropy")) {
+      // The output layer's f'(Z) cancels against dL/dA: dZ = (A - y) / N, exact and stable.
+      fusedOutputGradient(last, y, loss);
+      dA = last.backwardFromDZ(this.layers.length > 1);
+    } else {
+      const buffers = this.lossGradientBuffer(last);
+      loss.gradient(last.output, y, buffers);
+      dA = last.backward(buffers, this.layers.length > 1);
+    }
+    for (let l = this.layers.length - 2; l >= 0; l--) dA = this.layers[l].backward(dA!, l > 0);
+  }
+
+  private dABuffers = new Map<number, Matrix>();
+  private lossGradientBuffer(last: Layer): Matrix {
+    const rows = last.dZBuffer().rows;
+    let buf = this.dABuffers.get(rows);
+    if (!buf) this.dABuffers.set(rows, (buf = new Matrix(rows, last.nOut)));
+    return buf;
+  }
+
+  // --- checks ---------------------------------------------------------------------
+
+  private checkInputs(X: MatrixLike, where: string): Matrix {
+    const x = toMatrix(X, `${where}: X`);
+    const nIn = this.layers[0].nIn;
+    if (x.cols !== nIn) throw new RangeError(`${where}: X has shape ${x.shape} but the network takes ${nIn} inputs (columns)`);
+    if (x.rows === 0) throw new RangeError(`${where}: X has no rows`);
+    assertFinite(x, `${where}: X`);
+    return x;
+  }
+
+  private checkLoss(loss: LossName | Loss): Loss {
+    const lossFn = getLoss(loss);
+    const out = this.layers[this.layers.length - 1].activation.name;
+    if ((lossFn.name === "binaryCrossEntropy" || lossFn.name === "crossEntropy") && out !== "sigmoid" && out !== "softmax") {
+      throw new RangeError(
+        `${lossFn.name} needs probabilities: the last layer's activation is ${out}; use sigmoid (or softmax for several classes)`,
+      );
+    }
+    return lossFn;
+  }
+
+  private checkTargets(y: TargetsLike, rows: number, loss: Loss, where: string): Matrix {
+    const t = toMatrix(y, `${where}: y`);
+    if (t.rows !== rows) throw new RangeError(`${where}: X has ${rows} rows but y has ${t.rows}; they must match`);
+    assertFinite(t, `${where}: y`);
+    const nOut = this.layers[this.layers.length - 1].nOut;
+    checkTargets(loss, new Matrix(rows, nOut), t);
+    return t;
+  }
+
+  private trainingState(o: Required<Omit<FitOptions, "onEpoch">>): TrainingState {
+    const config = optimizerConfig(o.optimizer, o.learningRate);
+    const key = JSON.stringify({ loss: o.loss, optimizer: config, batchSize: o.batchSize, shuffle: o.shuffle, seed: o.seed });
+    if (!this.training || this.training.key !== key) {
+      const params = this.layers.flatMap((l) => l.params);
+      this.training = { key, epochs: 0, optimizer: new Optimizer(config, o.learningRate, params), rng: new RandomState(o.seed) };
+    }
+    return this.training;
+  }
+
+  private restoreTraining(state: unknown): void {
+    const where = "Network.fromJSON: training";
+    if (!isObject(state) || typeof state.key !== "string" || !Number.isInteger(state.epochs)) {
+      throw new TypeError(`${where} must be an object with "key", "epochs", "optimizer" and "rng"`);
+    }
+    const saved = state as unknown as TrainingStateJSON;
+    const params = this.layers.flatMap((l) => l.params);
+    const optimizer = new Optimizer(saved.optimizer?.config, saved.optimizer?.config?.learningRate, params);
+    optimizer.setState(saved.optimizer, `${where}.optimizer`);
+    this.training = { key: saved.key, epochs: saved.epochs, optimizer, rng: RandomState.fromState(saved.rng) };
+  }
+}
+
+// --- helpers ------------------------------------------------------------------------
+
+function buildLayers(config: NetworkConfig): Layer[] {
+  if (!isObject(config)) throw new TypeError("Network: expected a config { sizes, activations }");
+  const { sizes, activations } = config;
+  if (!Array.isArray(sizes) || sizes.length < 2) {
+    throw new RangeError(`Network: sizes must list at least two layer sizes (inputs and outputs), got ${JSON.stringify(sizes)}`);
+  }
+  sizes.forEach((s, i) => {
+    if (!Number.isInteger(s) || s < 1) throw new RangeError(`Network: sizes[${i}] must be a positive integer, got ${JSON.stringify(s)}`);
+  });
+  if (!Array.isArray(activations) || activations.length !== sizes.length - 1) {
+    throw new RangeError(
+      `Network: ${sizes.length} sizes need ${sizes.length - 1} activations (one per layer after the inputs), ` +
+        `got ${Array.isArray(activations) ? activations.length : typeof activations}`,
+    );
+  }
+  const init = config.init ?? "xavier";
+  const inits: InitName[] = Array.isArray(init) ? init : sizes.slice(1).map(() => init);
+  if (inits.length !== sizes.length - 1) {
+    throw new RangeError(`Network: init lists ${inits.length} initialisers but there are ${sizes.length - 1} layers`);
+  }
+  const rng = new RandomState(config.seed ?? 0);
+  const bias = config.bias ?? true;
+  return activations.map((name, l) => {
+    const act = getActivation(name, `Network: activation of layer ${l}`);
+    if (!(INIT_NAMES as readonly string[]).includes(inits[l])) {
+      throw new RangeError(`Network: layer ${l} has unknown init ${JSON.stringify(inits[l])}; valid names are ${INIT_NAMES.join(", ")}`);
+    }
+    const { W, b } = initialParams(inits[l], sizes[l], sizes[l + 1], bias, rng);
+    return new Layer(W, b, act);
+  });
+}
+
+function checkFitOptions(options: FitOptions, rows: number): Required<Omit<FitOptions, "onEpoch">> & Pick<FitOptions, "onEpoch"> {
+  if (!isObject(options)) throw new TypeError("fit: options { epochs, learningRate, ... } are required");
+  const { epochs, learningRate } = options;
+  if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`fit: epochs must be a non-negative integer, got ${String(epochs)}`);
+  if (typeof learningRate !== "number" || !(learningRate > 0) || !Number.isFinite(learningRate)) {
+    throw new RangeError(`fit: learningRate must be a positive number, got ${String(learningRate)}`);
+  }
+  const batchSize = options.batchSize ?? rows;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`fit: batchSize must be a positive integer, got ${String(batchSize)}`);
+  if (options.onEpoch !== undefined && typeof options.onEpoch !== "function") throw new TypeError("fit: onEpoch must be a function");
+  return {
+    epochs,
+    learningRate,
+    loss: options.loss ?? "mse",
+    optimizer: options.optimizer ?? "sgd",
+    batchSize: Math.min(batchSize, rows),
+    shuffle: options.shuffle ?? false,
+    seed: options.seed ?? 0,
+    onEpoch: options.onEpoch,
+  };
+}
+
+/** dZ of the output layer for sigmoid + binary cross-entropy or softmax + cross-entropy: (A - y) / N. */
+function fusedOutputGradient(last: Layer, y: Matrix, loss: Loss): void {
+  const dZ = last.dZBuffer();
+  const A = last.output;
+  const a = A.data, d = dZ.data, t = y.data;
+  if (loss.name === "crossEntropy" && y.cols === 1 && A.cols > 1) {
+    const n = A.rows, k = A.cols;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < k; j++) d[i * k + j] = a[i * k + j] / n;
+      d[i * k + t[i]] -= 1 / n;
+    }
+  } else {
+    // binaryCrossEntropy averages over all n*k elements; crossEntropy over the n rows.
+    const N = loss.name === "binaryCrossEntropy" ? a.length : A.rows;
+    for (let i = 0; i < a.length; i++) d[i] = (a[i] - t[i]) / N;
+  }
+}
+
+function copyRows(src: Matrix, order: Int32Array, start: number, dst: Matrix): void {
+  const c = src.cols, s = src.data, d = dst.data;
+  for (let r = 0; r < dst.rows; r++) {
+    const from = order[start + r] * c;
+    for (let j = 0; j < c; j++) d[r * c + j] = s[from + j];
+  }
+}
+
+function layerFromJSON(layer: unknown, i: number): Layer {
+  const where = `Network.fromJSON: layer ${i}`;
+  if (!isObject(layer)) throw new TypeError(`${where} must be an object with weights, biases and activation`);
+  const { weights, biases, activation } = layer;
+  if (!Array.isArray(weights) || weights.length === 0) throw new TypeError(`${where}: "weights" must be a non-empty array of rows (nIn x nOut)`);
+  const W = toMatrix(weights as number[][], `${where}: "weights"`);
+  if (W.cols === 0) throw new RangeError(`${where}: "weights" rows are empty`);
+  assertFinite(W, `${where}: "weights"`);
+  let b: Matrix | null = null;
+  if (biases !== null && biases !== undefined) {
+    if (!Array.isArray(biases)) throw new TypeError(`${where}: "biases" must be an array of ${W.cols} numbers or null`);
+    if (biases.length !== W.cols) {
+      throw new RangeError(`${where}: "biases" has ${biases.length} values but "weights" has ${W.cols} columns (neurons)`);
+    }
+    b = toMatrix([biases as number[]], `${where}: "biases"`);
+    assertFinite(b, `${where}: "biases"`);
+  }
+  if (typeof activation !== "string" || !(ACTIVATION_NAMES as readonly string[]).includes(activation)) {
+    throw new RangeError(`${where}: unknown activation ${JSON.stringify(activation)}; valid names are ${ACTIVATION_NAMES.join(", ")}`);
+  }
+  return new Layer(W, b, activation);
+}
+
+/** A Matrix from nested arrays, or a column from a flat array; a Matrix is used as it is. */
+export function toMatrix(x: TargetsLike, what: string): Matrix {
+  if (x instanceof Matrix) return x;
+  if (!Array.isArray(x)) throw new TypeError(`${what} must be a Matrix or an array, got ${x === null ? "null" : typeof x}`);
+  if (x.length > 0 && !Array.isArray(x[0])) return Matrix.column(x as number[]);
+  return Matrix.from(x as number[][], what);
+}
+
+/** Throws naming the row and column of the first NaN or Infinity. */
+export function assertFinite(m: Matrix, what: string): void {
+  const d = m.data;
+  for (let i = 0; i < d.length; i++) {
+    if (!Number.isFinite(d[i])) {
+      throw new RangeError(`${what} has ${d[i]} at row ${Math.floor(i / m.cols)}, column ${i % m.cols}; data must be finite numbers`);
+    }
+  }
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
