@@ -166,7 +166,11 @@ export class Network {
 
     for (let epoch = 0; epoch < o.epochs; epoch++) {
       for (let k = 0; k < params.length; k++) snapshot[k].data.set(params[k].data);
-      if (o.shuffle) state.rng.shuffle(order);
+      if (o.shuffle) {
+        // Shuffle the identity every epoch (not last epoch's order), so a resumed fit continues exactly.
+        for (let i = 0; i < n; i++) order[i] = i;
+        state.rng.shuffle(order);
+      }
       for (let start = 0; start < n; start += o.batchSize) {
         if (fullBatch) {
           if (!outputIsCurrent) this.forward(x);
@@ -399,8 +403,7 @@ function fusedOutputGradient(last: Layer, y: Matrix, loss: Loss): void {
   if (loss.name === "crossEntropy" && y.cols === 1 && A.cols > 1) {
     const n = A.rows, k = A.cols;
     for (let i = 0; i < n; i++) {
-      for (let j = 0; j < k; j++) d[i * k + j] = a[i * k + j] / n;
-      d[i * k + t[i]] -= 1 / n;
+      for (let j = 0; j < k; j++) d[i * k + j] = (a[i * k + j] - (j === t[i] ? 1 : 0)) / n;
     }
   } else {
     // binaryCrossEntropy averages over all n*k elements; crossEntropy over the n rows.

@@ -1,0 +1,116 @@
+// Network behaviour: feedforward shapes, JSON round trips, resumable and deterministic training.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { circles, Matrix, moons, Network, RandomState } from "../src/index";
+
+const ring = circles({ seed: 0 });
+
+test("predict gives (n, nOut) and a fresh matrix each call", () => {
+  const net = new Network({ sizes: [2, 4, 8, 1], activations: ["relu", "relu", "sigmoid"], init: "truncatedNormal", seed: 0 });
+  const a = net.predict(ring.X);
+  assert.equal(a.shape, "(300, 1)");
+  const b = net.predict(ring.X.pickRows([0, 1]));
+  assert.equal(b.shape, "(2, 1)");
+  assert.equal(a.get(0, 0), b.get(0, 0));
+  assert.notEqual(a.data, net.predict(ring.X).data);
+});
+
+test("gradients are shaped like the parameters, and biases can be turned off", () => {
+  const net = new Network({ sizes: [3, 4, 1], activations: ["sigmoid", "sigmoid"], bias: false, seed: 1 });
+  const g = net.gradients([[0, 0, 1], [1, 1, 1]], [0, 1], "sse");
+  assert.deepEqual(g.map((l) => [l.dW.shape, l.db]), [["(3, 4)", null], ["(4, 1)", null]]);
+  assert.deepEqual(net.toJSON().layers.map((l) => l.biases), [null, null]);
+});
+
+test("toJSON and fromJSON round-trip exactly", () => {
+  const net = new Network({ sizes: [2, 5, 3], activations: ["tanh", "softmax"], init: "he", seed: 7 });
+  const json = JSON.parse(JSON.stringify(net.toJSON()));
+  const copy = Network.fromJSON(json);
+  assert.deepEqual(copy.toJSON(), net.toJSON());
+  assert.deepEqual(copy.predict(ring.X).data, net.predict(ring.X).data);
+  // Also from the JSON text itself.
+  assert.deepEqual(Network.fromJSON(JSON.stringify(net)).toJSON(), net.toJSON());
+});
+
+test("the same seed gives bit-identical training histories", () => {
+  const run = () => {
+    const net = new Network({ sizes: [2, 8, 1], activations: ["relu", "sigmoid"], init: "he", seed: 3 });
+    return net.fit(ring.X, ring.y, { epochs: 30, learningRate: 0.01, loss: "binaryCrossEntropy", optimizer: "adam", batchSize: 16, shuffle: true, seed: 5 }).loss;
+  };
+  assert.deepEqual(run(), run());
+});
+
+for (const optimizer of ["sgd", "momentum", "adam"] as const) {
+  test(`fitting 2 x 50 epochs equals 100 in one go, through a JSON save in between (${optimizer})`, () => {
+    const data = moons({ n: 120, noise: 0.2, seed: 2 });
+    const options = { learningRate: 0.05, loss: "binaryCrossEntropy" as const, optimizer, batchSize: 10, shuffle: true, seed: 11 };
+    const make = () => new Network({ sizes: [2, 6, 1], activations: ["tanh", "sigmoid"], init: "xavier", seed: 4 });
+
+    const once = make();
+    const all = once.fit(data.X, data.y, { ...options, epochs: 100 }).loss;
+
+    const first = make();
+    const a = first.fit(data.X, data.y, { ...options, epochs: 50 }).loss;
+    const saved = JSON.parse(JSON.stringify(first.toJSON()));
+    const resumed = Network.fromJSON(saved);
+    const b = resumed.fit(data.X, data.y, { ...options, epochs: 50 }).loss;
+
+    assert.deepEqual([...a, ...b], all);
+    assert.deepEqual(resumed.toJSON(), once.toJSON());
+  });
+}
+
+test("changing the options starts the optimizer afresh; resetTraining does too", () => {
+  const data = moons({ n: 60, seed: 1 });
+  const make = () => new Network({ sizes: [2, 4, 1], activations: ["tanh", "sigmoid"], seed: 1 });
+  const opts = { epochs: 5, learningRate: 0.01, optimizer: "adam" as const };
+  const a = make();
+  a.fit(data.X, data.y, opts);
+  a.resetTraining();
+  const b = make();
+  b.fit(data.X, data.y, opts);
+  b.fit(data.X, data.y, { ...opts, learningRate: 0.02 });
+  assert.equal(a.toJSON().training, undefined);
+  assert.equal(b.toJSON().training!.optimizer.t, 5);
+});
+
+test("onEpoch sees every epoch's loss and stops training by returning false", () => {
+  const net = new Network({ sizes: [2, 4, 1], activations: ["relu", "sigmoid"], seed: 0 });
+  const seen: [number, number][] = [];
+  const { loss } = net.fit(ring.X, ring.y, { epochs: 100, learningRate: 0.01, onEpoch: (e, l) => (seen.push([e, l]), e < 9) });
+  assert.equal(loss.length, 10);
+  assert.deepEqual(seen.map(([e]) => e), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(seen.map(([, l]) => l), loss);
+});
+
+test("the loss history is the loss over the whole set after each epoch", () => {
+  const net = new Network({ sizes: [2, 3, 1], activations: ["tanh", "sigmoid"], seed: 9 });
+  const probe = Network.fromJSON(net.toJSON());
+  const { loss } = net.fit(ring.X, ring.y, { epochs: 3, learningRate: 0.1, batchSize: 32, shuffle: true });
+  for (let e = 0; e < 3; e++) probe.fit(ring.X, ring.y, { epochs: 1, learningRate: 0.1, batchSize: 32, shuffle: true });
+  assert.equal(loss[2], probe.evaluate(ring.X, ring.y, "mse"));
+});
+
+test("a batch larger than the data is the full batch; flat label arrays are columns", () => {
+  const a = new Network({ sizes: [2, 3, 1], activations: ["relu", "sigmoid"], seed: 2 });
+  const b = Network.fromJSON(a.toJSON());
+  const yFlat = ring.y.toFlatArray();
+  const la = a.fit(ring.X, yFlat, { epochs: 5, learningRate: 0.1, batchSize: 10_000 }).loss;
+  const lb = b.fit(ring.X.toArray(), ring.y, { epochs: 5, learningRate: 0.1 }).loss;
+  assert.deepEqual(la, lb);
+});
+
+test("a softmax network learns three spiral-like blobs with integer labels and with one-hot rows", () => {
+  const rng = new RandomState(0);
+  const centres = [[0, 0], [3, 3], [-3, 3]];
+  const X = new Matrix(90, 2).map((_, i, j) => centres[i % 3][j] + 0.5 * rng.randn());
+  const labels = Matrix.column(Array.from({ length: 90 }, (_, i) => i % 3));
+  const oneHot = new Matrix(90, 3).map((_, i, j) => (i % 3 === j ? 1 : 0));
+  const make = () => new Network({ sizes: [2, 8, 3], activations: ["relu", "softmax"], init: "he", seed: 0 });
+  const a = make(), b = make();
+  const la = a.fit(X, labels, { epochs: 50, learningRate: 0.05, loss: "crossEntropy", optimizer: "adam" }).loss;
+  const lb = b.fit(X, oneHot, { epochs: 50, learningRate: 0.05, loss: "crossEntropy", optimizer: "adam" }).loss;
+  assert.deepEqual(la, lb);
+  assert.ok(la[49] < 0.1, `loss ${la[49]}`);
+  assert.deepEqual(a.predict(X).argmaxRows(), labels.toFlatArray());
+});
