@@ -17,3 +17,5 @@ export * from "./datasets";
 export * from "./csv";
 export * from "./dataframe";
 export * from "./metrics";
+export * from "./io";
+export * from "./check";
