@@ -126,7 +126,7 @@ export const crossEntropy: Loss = {
         o[j] = -1 / (clip(p[j]) * n);
       }
     } else {
-      for (let i = 0; i < p.length; i++) o[i] = -y.data[i] / (clip(p[i]) * n);
+      for (let i = 0; i < p.length; i++) o[i] = y.data[i] === 0 ? 0 : -y.data[i] / (clip(p[i]) * n);
     }
     return out;
   },
