@@ -36,13 +36,12 @@ export interface CheckOptions<A extends unknown[]> {
   print?: (line: string) => void;
 }
 
-export type CheckStatus = "correct" | "not done yet";
-
 /**
  * Checks an exercise. With functions, both are called on the same fresh random inputs; with
  * values, they are compared directly. Correct: prints a tick. Not written yet: prints what to do
- * and returns "not done yet" (no error, so the rest of the notebook runs). Wrong: prints what was
- * expected, what came back and the hint, then throws so the cell shows the failure.
+ * (no error, so the rest of the notebook runs). Wrong: prints what was expected, what came back
+ * and the hint, then throws so the cell shows the failure. Returns nothing, so a notebook cell
+ * that ends with a check shows only the feedback.
  * @example check("sigmoid", mySigmoid, sigmoid, { hint: "1 / (1 + e^(-x))" });
  */
 export function check<A extends unknown[], R>(
@@ -50,7 +49,7 @@ export function check<A extends unknown[], R>(
   actual: ((...args: A) => R) | R,
   expected: ((...args: A) => R) | R,
   options: CheckOptions<A> = {},
-): CheckStatus {
+): void {
   const print = options.print ?? ((line: string) => console.log(line));
   const tolerance = options.tolerance ?? 1e-9;
   const fail = (message: string): never => {
@@ -79,13 +78,12 @@ export function check<A extends unknown[], R>(
   } catch (e) {
     if (e instanceof NotDoneYet) {
       print(`… ${name}: not done yet. ${e.message}`);
-      return "not done yet";
+      return;
     }
     if (e instanceof Error && e.message.startsWith(`✗ ${name}:`)) throw e;
     fail(`your code threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
   }
   print(`✓ ${name}: correct`);
-  return "correct";
 }
 
 /** Why `got` differs from `want`, or "" when they agree. */
