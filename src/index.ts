@@ -19,3 +19,4 @@ export * from "./dataframe";
 export * from "./metrics";
 export * from "./io";
 export * from "./check";
+export * from "./kernels-reference";

@@ -2,96 +2,65 @@
  * Kernels: the in-place matrix operations of the training loop.
  *
  * Each writes into an `out` matrix the caller owns, so a training step
- * allocates nothing. `Matrix.matmul` in matrix.ts is the readable reference
- * the course shows; these compute the same numbers.
+ * allocates nothing. The readable versions are the plain loops in
+ * kernels-reference.ts; `matmulInto` sends products big enough to pay for it to
+ * the WebAssembly SIMD kernel in wasm/gemm.ts, which computes the very same
+ * numbers (same order of additions, bit for bit) many times faster. The bias
+ * kernels are memory-bound single passes, where the plain loops are the fast path.
  */
-import { Matrix, shapeOf } from "./matrix";
+import { addRowReference, checkMatmulShapes, matmulReference, sumRowsReference } from "./kernels-reference";
+import { Matrix } from "./matrix";
+import { matmulWasm, wasmGemmAvailable } from "./wasm/gemm";
+
+/**
+ * Products with fewer multiply-adds than this stay in the plain loops: a wasm
+ * call costs ~0.1-0.3 us of copying and setup, which is what the loops need
+ * for ~100 multiply-adds (measured crossover on a grid of shapes 1..300 per side,
+ * all three transpose cases: between 64 and 128, fuzzy, with little at stake).
+ */
+export const WASM_MIN_MULTIPLY_ADDS = 128;
+
+/**
+ * Which kernel `matmulInto` uses for op(a) (n, k) @ op(b) (k, m): "wasm" for
+ * all but tiny products and one or two lone dot products (n * m <= 2, which the
+ * loops run at full speed while a 4-row tile would compute mostly padding),
+ * when the runtime has WebAssembly SIMD.
+ */
+export function matmulKernelFor(n: number, k: number, m: number): "wasm" | "reference" {
+  if (n * k * m < WASM_MIN_MULTIPLY_ADDS || n * m <= 2) return "reference";
+  return wasmGemmAvailable() ? "wasm" : "reference";
+}
 
 /**
  * out = op(a) @ op(b), where op(x) is x or its transpose.
  *
  * Shapes: op(a) is (n, k), op(b) is (k, m), out is (n, m). The three uses in
  * backprop are Z = X @ W, dW = X^T @ dZ (transA) and dX = dZ @ W^T (transB).
+ * Same result as `matmulReference`, bit for bit. `out` must not share memory with `a` or `b`.
+ * @example matmulInto(X, W, Z); // Z = X @ W
+ * matmulInto(X, dZ, dW, true); // dW = X^T @ dZ
  */
 export function matmulInto(a: Matrix, b: Matrix, out: Matrix, transA = false, transB = false): Matrix {
-  const n = transA ? a.cols : a.rows;
-  const k = transA ? a.rows : a.cols;
-  const kb = transB ? b.cols : b.rows;
-  const m = transB ? b.rows : b.cols;
-  if (k !== kb) {
-    throw new RangeError(
-      `matmul: cannot multiply ${opShape(a, transA)} by ${opShape(b, transB)}: inner sizes ${k} and ${kb} differ`,
-    );
-  }
-  if (out.rows !== n || out.cols !== m) {
-    throw new RangeError(`matmul: the result is (${n}, ${m}) but the output buffer is ${shapeOf(out)}`);
-  }
-  const A = a.data, B = b.data, C = out.data;
-  const ac = a.cols, bc = b.cols;
-  C.fill(0);
-  if (!transA && !transB) {
-    for (let i = 0; i < n; i++) {
-      for (let p = 0; p < k; p++) {
-        const aip = A[i * ac + p];
-        for (let j = 0; j < m; j++) C[i * m + j] += aip * B[p * bc + j];
-      }
-    }
-  } else if (transA && !transB) {
-    // a is (k, n): walk its rows, each adding an outer product into C.
-    for (let p = 0; p < k; p++) {
-      for (let i = 0; i < n; i++) {
-        const api = A[p * ac + i];
-        for (let j = 0; j < m; j++) C[i * m + j] += api * B[p * bc + j];
-      }
-    }
-  } else if (!transA && transB) {
-    // b is (m, k): each C[i][j] is a dot product of two rows.
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < m; j++) {
-        let s = 0;
-        for (let p = 0; p < k; p++) s += A[i * ac + p] * B[j * bc + p];
-        C[i * m + j] = s;
-      }
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < m; j++) {
-        let s = 0;
-        for (let p = 0; p < k; p++) s += A[p * ac + i] * B[j * bc + p];
-        C[i * m + j] = s;
-      }
-    }
-  }
+  const n = transA ? a.cols : a.rows, k = transA ? a.rows : a.cols, m = transB ? b.rows : b.cols;
+  // The reference checks the shapes itself (small products must not pay for two checks).
+  if (matmulKernelFor(n, k, m) === "reference") return matmulReference(a, b, out, transA, transB);
+  checkMatmulShapes(a, b, out, transA, transB);
+  matmulWasm(a.data, a.cols, transA, b.data, b.cols, transB, out.data, n, k, m);
   return out;
 }
 
-/** z += b for every row of z: adds a (1, cols) bias row in place. */
+/**
+ * z += b for every row of z: adds a (1, cols) bias row in place.
+ * @example addRowInPlace(Z, b); // Z: (batch, nOut), b: (1, nOut)
+ */
 export function addRowInPlace(z: Matrix, b: Matrix): Matrix {
-  if (b.rows !== 1 || b.cols !== z.cols) {
-    throw new RangeError(`bias: expected a (1, ${z.cols}) row for ${shapeOf(z)}, got ${shapeOf(b)}`);
-  }
-  const Z = z.data, B = b.data, cols = z.cols;
-  for (let i = 0; i < z.rows; i++) {
-    const o = i * cols;
-    for (let j = 0; j < cols; j++) Z[o + j] += B[j];
-  }
-  return z;
+  return addRowReference(z, b);
 }
 
-/** out (1, cols) = the column sums of x (rows, cols): db from dZ. */
+/**
+ * out (1, cols) = the column sums of x (rows, cols): db from dZ.
+ * @example sumRowsInto(dZ, db); // dZ: (batch, nOut), db: (1, nOut)
+ */
 export function sumRowsInto(x: Matrix, out: Matrix): Matrix {
-  if (out.rows !== 1 || out.cols !== x.cols) {
-    throw new RangeError(`sum over rows: expected a (1, ${x.cols}) output, got ${shapeOf(out)}`);
-  }
-  const X = x.data, O = out.data, cols = x.cols;
-  O.fill(0);
-  for (let i = 0; i < x.rows; i++) {
-    const o = i * cols;
-    for (let j = 0; j < cols; j++) O[j] += X[o + j];
-  }
-  return out;
-}
-
-function opShape(x: Matrix, t: boolean): string {
-  return t ? `${shapeOf(x)}^T` : shapeOf(x);
+  return sumRowsReference(x, out);
 }
