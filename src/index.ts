@@ -17,6 +17,7 @@ export * from "./datasets";
 export * from "./csv";
 export * from "./dataframe";
 export * from "./metrics";
+export * from "./plot";
 export * from "./io";
 export * from "./check";
 export * from "./kernels-reference";

@@ -1,0 +1,67 @@
+"""nbconvert glue for the course: run tslab notebooks with numbered cells and real error text.
+
+tslab sends no execute_input and its error replies carry no name or traceback (the text is on
+the cell's stderr), so plain nbconvert shows `In [ ]:` and fails with an empty `<Error>: `.
+NumberedExecutePreprocessor numbers the code cells itself and, when a cell fails, raises
+NotebookCellError naming the notebook, the cell number, its source and the stderr text; it also
+writes that message to $SCRATCHNET_ERROR_FILE so that scripts/export.ts can show it verbatim.
+Loaded through jupyter/nbconvert_config.py (`jupyter nbconvert --config ...`).
+"""
+import os
+import re
+
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbconvert.preprocessors import ExecutePreprocessor
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+class NotebookCellError(RuntimeError):
+    """A code cell failed; the message is meant to be read by a person."""
+
+
+class NumberedExecutePreprocessor(ExecutePreprocessor):
+    """ExecutePreprocessor that numbers code cells 1, 2, ... and reports failures in full."""
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._notebook_name = (resources or {}).get("metadata", {}).get("name", "notebook") + ".ipynb"
+        return super().preprocess(nb, resources, km)
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code" or not cell.source.strip():
+            return cell, resources
+        number = self.code_cells_executed + 1
+        try:
+            cell = self.execute_cell(cell, index, execution_count=number, store_history=True)
+        except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
+            cell.execution_count = number
+            raise self._failure(cell, number, err) from None
+        for output in cell.outputs:
+            if "execution_count" in output:
+                output["execution_count"] = number
+        return cell, self.resources
+
+    def _failure(self, cell, number, err):
+        text = "".join(
+            output.get("text", "")
+            for output in cell.outputs
+            if output.get("output_type") == "stream" and output.get("name") == "stderr"
+        )
+        for output in cell.outputs:
+            if output.get("output_type") == "error":
+                text += "\n".join(output.get("traceback") or [f"{output.get('ename')}: {output.get('evalue')}"])
+        if isinstance(err, CellTimeoutError):
+            text += f"\n(timed out after {self.timeout} s: ExecutePreprocessor.timeout)"
+        elif isinstance(err, DeadKernelError):
+            text += "\n(the kernel died)"
+        text = ANSI.sub("", text).strip() or str(err).strip()
+        message = (
+            f"{self._notebook_name}: cell [{number}] failed\n"
+            f"--- source of cell [{number}] ---\n{cell.source.rstrip()}\n"
+            f"--- error ---\n{text}\n"
+        )
+        path = os.environ.get("SCRATCHNET_ERROR_FILE")
+        if path:
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(message)
+        return NotebookCellError(message)

@@ -1,0 +1,252 @@
+/**
+ * `npm run export`: execute every notebook headlessly and write a static site that works offline.
+ *   node --import tsx scripts/export.ts [--out site] [--notebooks notebooks] [--jobs N]
+ * site/index.html lists the notebooks in reading order (title and summary from each notebook's
+ * first markdown cell); site/NN-name.html is one executed notebook; site/assets/ holds plotly.js,
+ * MathJax, require.js and jQuery, so a page asks no other host for anything.
+ * The site is built in a temporary folder next to it and swapped in only when every notebook ran;
+ * a failing cell fails the export with the notebook, the cell number, its source and the error.
+ */
+import { spawn } from "child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "fs";
+import { cpus } from "os";
+import { basename, dirname, join, relative, resolve, sep } from "path";
+import { escapeHtml, plotlyBundle } from "../src/plot";
+import { listNotebooks, readNotebook, titleAndSummary } from "./lib/notebooks";
+import { NOTEBOOKS, ROOT, SetupError, ensureJupyter, jupyterEnv, linkLibrary, buildLibrary } from "./lib/project";
+
+export interface ExportOptions {
+  notebooksDir?: string;
+  outDir?: string;
+  /** Notebooks executed at once (default: $SCRATCHNET_EXPORT_JOBS, else 2 or the core count if lower). */
+  jobs?: number;
+  python?: string;
+  /** Extra environment for nbconvert and the kernels. */
+  env?: NodeJS.ProcessEnv;
+  log?: (line: string) => void;
+}
+
+export interface PageResult {
+  notebook: string; // file name, e.g. 00-setup-check.ipynb
+  page: string; // e.g. 00-setup-check.html
+  title: string;
+  summary: string;
+  seconds: number;
+  error?: string;
+}
+
+export interface ExportResult {
+  ok: boolean;
+  outDir: string;
+  pages: PageResult[];
+  seconds: number;
+}
+
+const NBCONVERT_CONFIG = join(ROOT, "jupyter", "nbconvert_config.py");
+
+/** Executes every notebook and, when all succeed, replaces `outDir` with the new site. */
+export async function exportSite(options: ExportOptions = {}): Promise<ExportResult> {
+  const started = Date.now();
+  const log = options.log ?? ((line: string) => process.stderr.write(line + "\n"));
+  const notebooksDir = resolve(options.notebooksDir ?? NOTEBOOKS);
+  const outDir = resolve(options.outDir ?? join(ROOT, "site"));
+  const python = options.python ?? (await ensureJupyter("nbconvert"));
+  const files = listNotebooks(notebooksDir);
+  if (files.length === 0) throw new SetupError(`no notebooks in ${notebooksDir}`);
+  const jobs = Math.max(1, options.jobs ?? (Number(process.env.SCRATCHNET_EXPORT_JOBS) || Math.min(2, cpus().length)));
+
+  const build = join(dirname(outDir), `.site-build-${process.pid}-${Date.now()}`);
+  mkdirSync(join(build, ".errors"), { recursive: true });
+  try {
+    writeAssets(join(build, "assets"));
+    const pages: PageResult[] = files.map((file) => {
+      const { title, summary } = titleAndSummary(readNotebook(file));
+      const name = basename(file, ".ipynb");
+      return { notebook: basename(file), page: `${name}.html`, title: title ?? name, summary: summary ?? "", seconds: 0 };
+    });
+    log(`export: executing ${files.length} notebook(s), ${jobs} at a time`);
+    await pool(pages, jobs, async (page, i) => {
+      const t0 = Date.now();
+      page.error = await runNbconvert(python, files[i], build, options.env ?? {});
+      page.seconds = (Date.now() - t0) / 1000;
+      log(`  ${page.error ? "FAILED" : "ok    "} ${page.notebook.padEnd(36)} ${page.seconds.toFixed(1).padStart(6)} s`);
+    });
+    const failed = pages.filter((p) => p.error);
+    if (failed.length > 0) {
+      return { ok: false, outDir, pages, seconds: (Date.now() - started) / 1000 };
+    }
+    pages.forEach((page, i) => finishPage(join(build, page.page), page, pages[i - 1], pages[i + 1]));
+    writeFileSync(join(build, "index.html"), indexHtml(pages));
+    rmSync(join(build, ".errors"), { recursive: true, force: true });
+    replaceDir(build, outDir);
+    return { ok: true, outDir, pages, seconds: (Date.now() - started) / 1000 };
+  } finally {
+    rmSync(build, { recursive: true, force: true });
+  }
+}
+
+/** Runs one notebook through nbconvert; resolves to undefined, or to the error to show. */
+function runNbconvert(python: string, notebook: string, build: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const name = basename(notebook, ".ipynb");
+  const errorFile = join(build, ".errors", `${name}.txt`);
+  const args = ["-m", "nbconvert", "--config", NBCONVERT_CONFIG, "--to", "html", "--output-dir", build, "--output", name, notebook];
+  return new Promise((done) => {
+    const child = spawn(python, args, {
+      cwd: dirname(notebook),
+      env: jupyterEnv({ SCRATCHNET_PLOTLY_URL: "assets/plotly.min.js", SCRATCHNET_ERROR_FILE: errorFile, ...env }),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("close", (code) => {
+      if (code === 0 && existsSync(join(build, `${name}.html`))) return done(undefined);
+      if (existsSync(errorFile)) return done(readFileSync(errorFile, "utf8"));
+      const tail = stderr.trim().split("\n").slice(-40).join("\n");
+      done(`${basename(notebook)}: nbconvert failed (exit ${code})\n${tail}\n`);
+    });
+  });
+}
+
+async function pool<T>(items: T[], size: number, run: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await run(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
+}
+
+function packageDir(name: string): string {
+  return dirname(require.resolve(`${name}/package.json`, { paths: [ROOT] }));
+}
+
+// MathJax 2.7 trimmed to what the pages use: the TeX-AMS_CHTML-full config, CommonHTML output
+// with its TeX web fonts, and the extensions minus the speech engine (~3 MB of the 73 MB).
+const MATHJAX_KEEP = [
+  "MathJax.js",
+  "config/TeX-AMS_CHTML-full.js",
+  "config/Safe.js",
+  "extensions/",
+  "jax/input/TeX/",
+  "jax/element/",
+  "jax/output/CommonHTML/",
+  "jax/output/PreviewHTML/",
+  "fonts/HTML-CSS/TeX/woff/",
+];
+const MATHJAX_DROP = ["extensions/a11y/mathmaps/", "extensions/a11y/mathjax-sre.js"];
+
+/** Copies the pages' scripts into `dir`. plotly.js is the wrapped bundle that always sets window.Plotly. */
+export function writeAssets(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "plotly.min.js"), plotlyBundle());
+  cpSync(join(packageDir("requirejs"), "require.js"), join(dir, "require.js"));
+  cpSync(join(packageDir("jquery"), "dist", "jquery.min.js"), join(dir, "jquery.min.js"));
+  const mathjax = packageDir("mathjax");
+  cpSync(mathjax, join(dir, "mathjax"), {
+    recursive: true,
+    filter: (src) => {
+      const rel = relative(mathjax, src).split(sep).join("/");
+      if (rel === "") return true;
+      if (MATHJAX_DROP.some((d) => rel === d.replace(/\/$/, "") || rel.startsWith(d))) return false;
+      // keep a folder on the way to a kept path, and anything under a kept folder
+      return MATHJAX_KEEP.some((k) => k === rel || k.startsWith(rel + "/") || (k.endsWith("/") && rel.startsWith(k)));
+    },
+  });
+}
+
+const NAV_STYLE =
+  "<style>.scratchnet-nav{font:14px/1.4 system-ui,sans-serif;padding:8px 16px;border-bottom:1px solid #ddd;" +
+  "display:flex;gap:16px;flex-wrap:wrap}.scratchnet-nav a{text-decoration:none;color:#1565c0}</style>";
+
+/** The page's <title> from the notebook, and a navigation bar (contents, previous, next). */
+function finishPage(file: string, page: PageResult, prev?: PageResult, next?: PageResult): void {
+  const links = [`<a href="index.html">Contents</a>`];
+  if (prev) links.push(`<a href="${escapeHtml(prev.page)}" rel="prev">&larr; ${escapeHtml(prev.title)}</a>`);
+  if (next) links.push(`<a href="${escapeHtml(next.page)}" rel="next">${escapeHtml(next.title)} &rarr;</a>`);
+  const nav = `<nav class="scratchnet-nav">${links.join("")}</nav>`;
+  let html = readFileSync(file, "utf8");
+  html = html.replace(/<title>[\s\S]*?<\/title>/, () => `<title>${escapeHtml(page.title)}</title>`);
+  html = html.replace(/<\/head>/, () => `${NAV_STYLE}\n</head>`);
+  html = html.replace(/<body[^>]*>/, (body) => `${body}\n${nav}`);
+  html = html.replace(/<\/body>(?![\s\S]*<\/body>)/, () => `${nav}\n</body>`);
+  writeFileSync(file, html);
+}
+
+/** The table of contents. Every notebook-derived string is escaped. */
+export function indexHtml(pages: Pick<PageResult, "page" | "title" | "summary">[]): string {
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { description?: string };
+  const items = pages
+    .map(
+      (p) =>
+        // numbered as the files are (08-x.html is 8), whatever gaps the course has
+        `  <li${/^\d+/.test(p.page) ? ` value="${Number(/^\d+/.exec(p.page)?.[0])}"` : ""}><a href="${escapeHtml(p.page)}">${escapeHtml(p.title)}</a>` +
+        (p.summary ? `<p>${escapeHtml(p.summary)}</p>` : "") +
+        `</li>`,
+    )
+    .join("\n");
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>scratchnet: the course</title>
+<style>
+body { font: 16px/1.5 system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
+ol.toc { padding-left: 1.5rem; } ol.toc li { margin: 0.8rem 0; } ol.toc a { font-weight: 600; color: #1565c0; }
+ol.toc p { margin: 0.2rem 0 0; color: #555; } footer { margin-top: 2rem; color: #777; font-size: 0.9rem; }
+</style>
+</head>
+<body>
+<h1>scratchnet</h1>
+<p>${escapeHtml(pkg.description ?? "")}</p>
+<ol class="toc">
+${items}
+</ol>
+<footer>Static export of the notebooks, executed by <code>npm run export</code>. Run them live with <code>npm start</code>.</footer>
+</body>
+</html>
+`;
+}
+
+/** Puts `build` where `outDir` is: the old site is moved aside, the new one renamed in, the old removed. */
+function replaceDir(build: string, outDir: string): void {
+  const old = join(dirname(outDir), `.site-build-old-${process.pid}-${Date.now()}`);
+  const hadOld = existsSync(outDir);
+  if (hadOld) renameSync(outDir, old);
+  renameSync(build, outDir);
+  if (hadOld) rmSync(old, { recursive: true, force: true });
+}
+
+function argValue(args: string[], flag: string): string | undefined {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  buildLibrary();
+  linkLibrary();
+  const jobs = argValue(args, "--jobs");
+  const result = await exportSite({
+    outDir: argValue(args, "--out"),
+    notebooksDir: argValue(args, "--notebooks"),
+    jobs: jobs ? Number(jobs) : undefined,
+  });
+  const where = relative(process.cwd(), result.outDir) || ".";
+  if (!result.ok) {
+    for (const page of result.pages.filter((p) => p.error)) process.stderr.write(`\n${page.error}`);
+    process.stderr.write(`\nexport failed: ${where}/ was left as it was.\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`export: ${result.pages.length} page(s) in ${result.seconds.toFixed(1)} s; open ${where}/index.html\n`);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof SetupError ? err.message : ((err as Error)?.stack ?? String(err))}\n`);
+    process.exit(1);
+  });
+}

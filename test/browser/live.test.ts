@@ -1,0 +1,141 @@
+/**
+ * The live path: `npm start`'s server (scripts/start.ts, as the user runs it), a notebook opened
+ * in the classic Notebook UI in Chromium, Cell > Run All clicked, and every plot appears.
+ * Only 127.0.0.1 is reachable. The notebook file is never saved (autosave off, checked after), and
+ * the server and kernel run with an empty HOME that must stay empty.
+ * SCRATCHNET_LIVE_NOTEBOOK picks the notebook (default 00-setup-check.ipynb).
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { ChildProcess, spawn } from "child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import { AddressInfo, createServer } from "net";
+import { join } from "path";
+import { randomBytes } from "crypto";
+import { readNotebook, sourceOf } from "../../scripts/lib/notebooks";
+import { NOTEBOOKS, ROOT } from "../../scripts/lib/project";
+import { Chromium, guardedContext, launchChromium, screenshot } from "./chromium";
+
+const NOTEBOOK = process.env.SCRATCHNET_LIVE_NOTEBOOK ?? "00-setup-check.ipynb";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+async function waitForServer(base: string, token: string, server: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`npm start exited (${server.exitCode}):\n${output()}`);
+    try {
+      const res = await fetch(`${base}/api/status?token=${token}`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the notebook server did not answer within 120 s:\n${output()}`);
+}
+
+describe("live: npm start, open a notebook, Run All", () => {
+  let server: ChildProcess;
+  let log = "";
+  let chromium: Chromium;
+  let base = "";
+  const token = randomBytes(16).toString("hex");
+  const file = join(NOTEBOOKS, NOTEBOOK);
+  const original = readFileSync(file, "utf8");
+  const home = mkdtempSync(join(tmpdir(), "scratchnet-home-"));
+
+  before(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    // Its own process group, so that the server and its kernels stop together.
+    server = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "start.ts"), "--port", String(port), "--no-browser"], {
+      cwd: ROOT,
+      env: { ...process.env, SCRATCHNET_TOKEN: token, DISPLAY: "", HOME: home },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    server.stdout?.on("data", (d: Buffer) => (log += d.toString()));
+    server.stderr?.on("data", (d: Buffer) => (log += d.toString()));
+    await waitForServer(base, token, server, () => log);
+    chromium = await launchChromium();
+  });
+
+  after(async () => {
+    await chromium?.close();
+    if (server?.pid && server.exitCode === null) {
+      // Shut the kernels down through the API first, then stop the server (SIGTERM: no prompt).
+      try {
+        const sessions = (await (await fetch(`${base}/api/sessions?token=${token}`)).json()) as { id: string }[];
+        for (const s of sessions) await fetch(`${base}/api/sessions/${s.id}?token=${token}`, { method: "DELETE" });
+      } catch {
+        // the server is already gone
+      }
+      const exited = new Promise((r) => server.once("exit", r));
+      process.kill(-server.pid, "SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (server.exitCode === null) process.kill(-server.pid, "SIGKILL");
+    }
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  test(`${NOTEBOOK}: Run All in the Notebook UI draws every plot`, async () => {
+    const sources = readNotebook(file).cells.filter((c) => c.cell_type === "code").map(sourceOf).join("\n");
+    const expectedPlots = (sources.match(/\b(showPlot|liveLossPlot)\(/g) ?? []).length;
+    const { page, problems } = await guardedContext(chromium.browser, (url) => url.startsWith(base) || url.startsWith(base.replace("http", "ws")) || url.startsWith("data:") || url === "about:blank");
+    const p = await page();
+    await p.goto(`${base}/notebooks/${encodeURIComponent(NOTEBOOK)}?token=${token}`);
+    await p.waitForFunction(
+      () => (window as unknown as { Jupyter?: { notebook?: { kernel?: { is_connected?: () => boolean } } } }).Jupyter?.notebook?.kernel?.is_connected?.(),
+      null,
+      { timeout: 60_000 },
+    );
+    assert.equal(await p.locator("#kernel_indicator .kernel_indicator_name, .kernel_indicator_name").first().textContent(), "TypeScript (tslab)");
+    await p.evaluate(() => (window as unknown as { Jupyter: { notebook: { set_autosave_interval(ms: number): void } } }).Jupyter.notebook.set_autosave_interval(0));
+
+    await p.click("#celllink"); // the Cell menu
+    await p.click("#run_all_cells"); // Run All
+
+    // Done when every code cell has its number and every expected plot holds a drawn chart.
+    await p.waitForFunction(
+      (n) => {
+        const cells = Array.from(document.querySelectorAll(".code_cell"));
+        const numbered = cells.every((c) => /\[\d+\]/.test(c.querySelector(".input_prompt")?.textContent ?? ""));
+        const plots = Array.from(document.querySelectorAll(".output_area .scratchnet-plot"));
+        return numbered && plots.length >= n && plots.every((el) => el.querySelector(".main-svg"));
+      },
+      expectedPlots,
+      { timeout: 240_000 },
+    );
+    const plots = await p.locator(".output_area .scratchnet-plot").count();
+    const drawn = await p.locator(".output_area .scratchnet-plot:has(.main-svg)").count();
+    const errors = await p.locator(".output_area .output_stderr, .output_area .output_error").allTextContents();
+    const formulas = (sources.match(/\bshowLatex\(/g) ?? []).length;
+    const mathSelector = ".output_latex .MathJax, .output_latex .MathJax_CHTML, .output_latex .MathJax_SVG";
+    await p
+      .waitForFunction(([sel, n]) => document.querySelectorAll(sel as string).length >= (n as number), [mathSelector, formulas], { timeout: 30_000 })
+      .catch(() => undefined); // the assert below says how many rendered
+    const rendered = await p.locator(mathSelector).count();
+    await p.setViewportSize({ width: 1100, height: await p.evaluate(() => (document.querySelector("#notebook") as HTMLElement).scrollHeight + 120) });
+    await screenshot(p, `live-${NOTEBOOK.replace(/\.ipynb$/, "")}`);
+
+    assert.equal(plots, expectedPlots, "one plot per showPlot/liveLossPlot call");
+    assert.equal(drawn, plots);
+    assert.deepEqual(errors, [], "no cell wrote to stderr");
+    assert.ok(rendered >= formulas, `${rendered} of ${formulas} showLatex formulas rendered by MathJax`);
+    assert.deepEqual(problems.pageErrors, [], "no uncaught exception on the page");
+    assert.deepEqual(problems.blockedRequests, [], "nothing outside 127.0.0.1 was asked for");
+    assert.equal(readFileSync(file, "utf8"), original, "the notebook file was not saved");
+    assert.deepEqual(readdirSync(home), [], "nothing was written to HOME");
+  });
+});
