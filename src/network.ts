@@ -256,7 +256,7 @@ export class Network {
   /** Feedforward through every layer; returns the last layer's own output buffer. */
   private forward(X: Matrix): Matrix {
     let A = X;
-    for (const layer of this.layers) A = layer.forward(A);
+    for (let l = 0; l < this.layers.length; l++) A = this.layers[l].forward(A);
     return A;
   }
 

@@ -19,7 +19,7 @@ test("a wrong function fails with what was expected, what came back, and the hin
   const out = quiet();
   const mine = (x: number) => 1 / (1 + Math.exp(x));
   assert.throws(
-    () => check("sigmoid", mine, sigmoid, { print: out.print, seed: 1, inputs: () => [2], hint: "mind the sign of the exponent" }),
+    () => check("sigmoid", mine, sigmoid, { print: out.print, seed: 1, inputs: () => [2] as [number], hint: "mind the sign of the exponent" }),
     { message: `✗ sigmoid: for input 2 expected ${sigmoid(2)} but got ${sigmoid(-2)} (off by ${Math.abs(sigmoid(2) - sigmoid(-2)).toPrecision(3)})\n  Hint: mind the sign of the exponent` },
   );
   assert.equal(out.lines.length, 1);
