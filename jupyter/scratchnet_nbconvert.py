@@ -5,13 +5,20 @@ the cell's stderr), so plain nbconvert shows `In [ ]:` and fails with an empty `
 NumberedExecutePreprocessor numbers the code cells itself and, when a cell fails, raises
 NotebookCellError naming the notebook, the cell number, its source and the stderr text; it also
 writes that message to $SCRATCHNET_ERROR_FILE so that scripts/export.ts can show it verbatim.
+With $SCRATCHNET_EXECUTED_FILE set, it also saves the executed notebook there (the export renders
+the slides from it, and tests read its outputs), so a notebook is executed only once.
 Loaded through jupyter/nbconvert_config.py (`jupyter nbconvert --config ...`).
+
+TaggedSlidesPreprocessor makes a deck of the cells tagged for slides only (see
+jupyter/nbconvert_render_config.py): nbconvert would otherwise put every cell on some slide.
 """
 import os
 import re
 
+import nbformat
+
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-from nbconvert.preprocessors import ExecutePreprocessor
+from nbconvert.preprocessors import ExecutePreprocessor, Preprocessor
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -25,7 +32,11 @@ class NumberedExecutePreprocessor(ExecutePreprocessor):
 
     def preprocess(self, nb, resources=None, km=None):
         self._notebook_name = (resources or {}).get("metadata", {}).get("name", "notebook") + ".ipynb"
-        return super().preprocess(nb, resources, km)
+        nb, resources = super().preprocess(nb, resources, km)
+        path = os.environ.get("SCRATCHNET_EXECUTED_FILE")
+        if path:
+            nbformat.write(nb, path)
+        return nb, resources
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code" or not cell.source.strip():
@@ -65,3 +76,14 @@ class NumberedExecutePreprocessor(ExecutePreprocessor):
             with open(path, "w", encoding="utf-8") as f:
                 f.write(message)
         return NotebookCellError(message)
+
+
+class TaggedSlidesPreprocessor(Preprocessor):
+    """Skips every cell that has no slide type, so that a deck holds only the cells tagged for it."""
+
+    def preprocess(self, nb, resources):
+        for cell in nb.cells:
+            slideshow = cell.metadata.get("slideshow") or {}
+            if not slideshow.get("slide_type"):
+                cell.metadata["slideshow"] = {**slideshow, "slide_type": "skip"}
+        return nb, resources

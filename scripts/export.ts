@@ -1,9 +1,12 @@
 /**
  * `npm run export`: execute every notebook headlessly and write a static site that works offline.
- *   node --import tsx scripts/export.ts [--out site] [--notebooks notebooks] [--jobs N]
+ *   node --import tsx scripts/export.ts [--out site] [--notebooks notebooks] [--jobs N] [--no-slides]
  * site/index.html lists the notebooks in reading order (title and summary from each notebook's
- * first markdown cell); site/NN-name.html is one executed notebook; site/assets/ holds plotly.js,
- * MathJax, require.js and jQuery, so a page asks no other host for anything.
+ * first markdown cell); site/NN-name.html is one executed notebook; site/slides/NN-name.slides.html
+ * is its reveal.js deck, made of the cells tagged for slides; site/assets/ holds plotly.js, MathJax,
+ * require.js, jQuery and reveal.js, so a page asks no other host for anything.
+ * Each notebook is executed once: nbconvert writes its page and saves the executed .ipynb, from
+ * which one more nbconvert run renders all the decks.
  * The site is built in a temporary folder next to it and swapped in only when every notebook ran;
  * a failing cell fails the export with the notebook, the cell number, its source and the error.
  */
@@ -12,7 +15,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeF
 import { cpus } from "os";
 import { basename, dirname, join, relative, resolve, sep } from "path";
 import { escapeHtml, plotlyBundle } from "../src/plot";
-import { listNotebooks, readNotebook, titleAndSummary } from "./lib/notebooks";
+import { Notebook, listNotebooks, readNotebook, titleAndSummary } from "./lib/notebooks";
 import { NOTEBOOKS, ROOT, SetupError, ensureJupyter, jupyterEnv, linkLibrary, buildLibrary } from "./lib/project";
 
 export interface ExportOptions {
@@ -24,6 +27,12 @@ export interface ExportOptions {
   /** Extra environment for nbconvert and the kernels. */
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
+  /** Slides for the notebooks that have cells tagged for slides (default true). */
+  slides?: boolean;
+  /** Also keep the executed notebooks in this folder (replaced as a whole), e.g. to read their outputs. */
+  executedDir?: string;
+  /** Which edition the table of contents says this is, e.g. "student edition". */
+  edition?: string;
 }
 
 export interface PageResult {
@@ -32,6 +41,8 @@ export interface PageResult {
   title: string;
   summary: string;
   seconds: number;
+  /** The slides page, e.g. slides/01-neuron.slides.html, when the notebook has cells tagged for slides. */
+  slides?: string;
   error?: string;
 }
 
@@ -43,6 +54,7 @@ export interface ExportResult {
 }
 
 const NBCONVERT_CONFIG = join(ROOT, "jupyter", "nbconvert_config.py");
+const SLIDES_CONFIG = join(ROOT, "jupyter", "nbconvert_slides_config.py");
 
 /** Executes every notebook and, when all succeed, replaces `outDir` with the new site. */
 export async function exportSite(options: ExportOptions = {}): Promise<ExportResult> {
@@ -56,13 +68,18 @@ export async function exportSite(options: ExportOptions = {}): Promise<ExportRes
   const jobs = Math.max(1, options.jobs ?? (Number(process.env.SCRATCHNET_EXPORT_JOBS) || Math.min(2, cpus().length)));
 
   const build = join(dirname(outDir), `.site-build-${process.pid}-${Date.now()}`);
+  const executed = join(build, ".executed");
   mkdirSync(join(build, ".errors"), { recursive: true });
+  mkdirSync(executed);
   try {
     writeAssets(join(build, "assets"));
     const pages: PageResult[] = files.map((file) => {
-      const { title, summary } = titleAndSummary(readNotebook(file));
+      const nb = readNotebook(file);
+      const { title, summary } = titleAndSummary(nb);
       const name = basename(file, ".ipynb");
-      return { notebook: basename(file), page: `${name}.html`, title: title ?? name, summary: summary ?? "", seconds: 0 };
+      const page: PageResult = { notebook: basename(file), page: `${name}.html`, title: title ?? name, summary: summary ?? "", seconds: 0 };
+      if (options.slides !== false && hasSlides(nb)) page.slides = `slides/${name}.slides.html`;
+      return page;
     });
     log(`export: executing ${files.length} notebook(s), ${jobs} at a time`);
     await pool(pages, jobs, async (page, i) => {
@@ -75,9 +92,28 @@ export async function exportSite(options: ExportOptions = {}): Promise<ExportRes
     if (failed.length > 0) {
       return { ok: false, outDir, pages, seconds: (Date.now() - started) / 1000 };
     }
+    const withSlides = pages.filter((p) => p.slides);
+    if (withSlides.length > 0) {
+      const t0 = Date.now();
+      const error = await renderSlides(python, withSlides.map((p) => join(executed, p.notebook)), join(build, "slides"), options.env ?? {});
+      if (error) {
+        for (const page of withSlides) page.error = error;
+        return { ok: false, outDir, pages, seconds: (Date.now() - started) / 1000 };
+      }
+      log(`export: ${withSlides.length} slide deck(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      writeRevealAssets(join(build, "assets", "reveal.js"));
+    }
     pages.forEach((page, i) => finishPage(join(build, page.page), page, pages[i - 1], pages[i + 1]));
-    writeFileSync(join(build, "index.html"), indexHtml(pages));
+    for (const page of withSlides) finishSlides(join(build, page.slides as string), page);
+    writeFileSync(join(build, "index.html"), indexHtml(pages, options.edition));
     rmSync(join(build, ".errors"), { recursive: true, force: true });
+    if (options.executedDir) {
+      const keep = resolve(options.executedDir);
+      rmSync(keep, { recursive: true, force: true });
+      mkdirSync(dirname(keep), { recursive: true });
+      cpSync(executed, keep, { recursive: true });
+    }
+    rmSync(executed, { recursive: true, force: true });
     replaceDir(build, outDir);
     return { ok: true, outDir, pages, seconds: (Date.now() - started) / 1000 };
   } finally {
@@ -85,25 +121,54 @@ export async function exportSite(options: ExportOptions = {}): Promise<ExportRes
   }
 }
 
-/** Runs one notebook through nbconvert; resolves to undefined, or to the error to show. */
+/** True when some cell is tagged for slides (slide, subslide, fragment, notes or "-"). */
+export function hasSlides(nb: Notebook): boolean {
+  return nb.cells.some((cell) => {
+    const type = (cell.metadata?.slideshow as { slide_type?: string } | undefined)?.slide_type;
+    return !!type && type !== "skip";
+  });
+}
+
+/**
+ * Runs one notebook through nbconvert: its page in build/, the executed notebook in build/.executed/;
+ * resolves to undefined, or to the error to show.
+ */
 function runNbconvert(python: string, notebook: string, build: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const name = basename(notebook, ".ipynb");
   const errorFile = join(build, ".errors", `${name}.txt`);
+  const executedFile = join(build, ".executed", `${name}.ipynb`);
   const args = ["-m", "nbconvert", "--config", NBCONVERT_CONFIG, "--to", "html", "--output-dir", build, "--output", name, notebook];
   return new Promise((done) => {
     const child = spawn(python, args, {
       cwd: dirname(notebook),
-      env: jupyterEnv({ SCRATCHNET_PLOTLY_URL: "assets/plotly.min.js", SCRATCHNET_ERROR_FILE: errorFile, ...env }),
+      env: jupyterEnv({ SCRATCHNET_PLOTLY_URL: "assets/plotly.min.js", SCRATCHNET_ERROR_FILE: errorFile, SCRATCHNET_EXECUTED_FILE: executedFile, ...env }),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stderr += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("close", (code) => {
-      if (code === 0 && existsSync(join(build, `${name}.html`))) return done(undefined);
+      if (code === 0 && existsSync(join(build, `${name}.html`)) && existsSync(executedFile)) return done(undefined);
       if (existsSync(errorFile)) return done(readFileSync(errorFile, "utf8"));
       const tail = stderr.trim().split("\n").slice(-40).join("\n");
       done(`${basename(notebook)}: nbconvert failed (exit ${code})\n${tail}\n`);
+    });
+  });
+}
+
+/** Renders executed notebooks, all in one nbconvert run, to reveal.js decks in `outDir`; resolves to the error, if any. */
+function renderSlides(python: string, notebooks: string[], outDir: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const args = ["-m", "nbconvert", "--config", SLIDES_CONFIG, "--to", "slides", "--output-dir", outDir, ...notebooks];
+  return new Promise((done) => {
+    const child = spawn(python, args, { cwd: dirname(notebooks[0]), env: jupyterEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    child.on("close", (code) => {
+      const missing = notebooks.map((nb) => `${basename(nb, ".ipynb")}.slides.html`).filter((f) => !existsSync(join(outDir, f)));
+      if (code === 0 && missing.length === 0) return done(undefined);
+      const tail = output.trim().split("\n").slice(-40).join("\n");
+      done(`slides: nbconvert --to slides failed (exit ${code}${missing.length ? `; missing ${missing.join(", ")}` : ""})\n${tail}\n`);
     });
   });
 }
@@ -157,6 +222,18 @@ export function writeAssets(dir: string): void {
   });
 }
 
+/**
+ * reveal.js for the slides, from the npm package: the script, its stylesheet, the white theme with
+ * its own fonts (other themes import Google Fonts) and the speaker-notes plugin (press S).
+ */
+export function writeRevealAssets(dir: string): void {
+  const reveal = packageDir("reveal.js");
+  for (const file of ["dist/reveal.js", "dist/reveal.css", "dist/theme/white.css", "dist/theme/fonts/source-sans-pro", "plugin/notes/notes.js"]) {
+    cpSync(join(reveal, file), join(dir, file), { recursive: true });
+  }
+  cpSync(join(reveal, "LICENSE"), join(dir, "LICENSE"));
+}
+
 const NAV_STYLE =
   "<style>.scratchnet-nav{font:14px/1.4 system-ui,sans-serif;padding:8px 16px;border-bottom:1px solid #ddd;" +
   "display:flex;gap:16px;flex-wrap:wrap}.scratchnet-nav a{text-decoration:none;color:#1565c0}</style>";
@@ -175,14 +252,40 @@ function finishPage(file: string, page: PageResult, prev?: PageResult, next?: Pa
   writeFileSync(file, html);
 }
 
-/** The table of contents. Every notebook-derived string is escaped. */
-export function indexHtml(pages: Pick<PageResult, "page" | "title" | "summary">[]): string {
+// Links in a corner; code a little smaller than nbconvert's 19px, and wrapped, so lines fit a slide.
+const SLIDES_STYLE =
+  "<style>.scratchnet-slides-nav{position:fixed;top:6px;left:10px;z-index:40;font:13px/1.4 system-ui,sans-serif;" +
+  "display:flex;gap:12px}.scratchnet-slides-nav a{text-decoration:none;color:#1565c0}" +
+  ":root{--jp-code-font-size:15px}.reveal .jp-InputArea pre{white-space:pre-wrap}</style>";
+
+/**
+ * A deck's <title>, links back to the contents and to its notebook's page, and the plots' script
+ * path: the notebook was executed for pages at the site's root, the deck lives in slides/.
+ */
+function finishSlides(file: string, page: PageResult): void {
+  const nav =
+    `<nav class="scratchnet-slides-nav"><a href="../index.html">Contents</a>` +
+    `<a href="../${escapeHtml(page.page)}">The notebook</a></nav>`;
+  let html = readFileSync(file, "utf8");
+  html = html.replace(/<title>[\s\S]*?<\/title>/, () => `<title>${escapeHtml(page.title)} (slides)</title>`);
+  html = html.split('src="assets/').join('src="../assets/');
+  // plotly.js comes with the first plot of a kernel session, which may sit in a cell not on a slide.
+  const plotly = html.includes('class="scratchnet-plot"') && !html.includes('src="../assets/plotly.min.js"')
+    ? '<script src="../assets/plotly.min.js"></script>\n' : "";
+  html = html.replace(/<\/head>/, () => `${SLIDES_STYLE}\n${plotly}</head>`);
+  html = html.replace(/<body[^>]*>/, (body) => `${body}\n${nav}`);
+  writeFileSync(file, html);
+}
+
+/** The table of contents, with a link to each notebook's slides. Every notebook-derived string is escaped. */
+export function indexHtml(pages: Pick<PageResult, "page" | "title" | "summary" | "slides">[], edition?: string): string {
   const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { description?: string };
   const items = pages
     .map(
       (p) =>
         // numbered as the files are (08-x.html is 8), whatever gaps the course has
         `  <li${/^\d+/.test(p.page) ? ` value="${Number(/^\d+/.exec(p.page)?.[0])}"` : ""}><a href="${escapeHtml(p.page)}">${escapeHtml(p.title)}</a>` +
+        (p.slides ? ` <a class="slides-link" href="${escapeHtml(p.slides)}">slides</a>` : "") +
         (p.summary ? `<p>${escapeHtml(p.summary)}</p>` : "") +
         `</li>`,
     )
@@ -192,20 +295,20 @@ export function indexHtml(pages: Pick<PageResult, "page" | "title" | "summary">[
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>scratchnet: the course</title>
+<title>scratchnet: the course${edition ? ` (${escapeHtml(edition)})` : ""}</title>
 <style>
 body { font: 16px/1.5 system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
 ol.toc { padding-left: 1.5rem; } ol.toc li { margin: 0.8rem 0; } ol.toc a { font-weight: 600; color: #1565c0; }
-ol.toc p { margin: 0.2rem 0 0; color: #555; } footer { margin-top: 2rem; color: #777; font-size: 0.9rem; }
+ol.toc p { margin: 0.2rem 0 0; color: #555; } a.slides-link { font-size: 0.85rem; color: #1565c0; margin-left: 0.4rem; } footer { margin-top: 2rem; color: #777; font-size: 0.9rem; }
 </style>
 </head>
 <body>
-<h1>scratchnet</h1>
+<h1>scratchnet${edition ? ` <small>(${escapeHtml(edition)})</small>` : ""}</h1>
 <p>${escapeHtml(pkg.description ?? "")}</p>
 <ol class="toc">
 ${items}
 </ol>
-<footer>Static export of the notebooks, executed by <code>npm run export</code>. Run them live with <code>npm start</code>.</footer>
+<footer>Static export of the notebooks${edition ? ` (${escapeHtml(edition)})` : ""}, executed headlessly; each deck of slides holds the cells tagged for slides (S opens the speaker view). Run the notebooks live with <code>npm start</code>.</footer>
 </body>
 </html>
 `;
@@ -234,6 +337,7 @@ async function main(): Promise<void> {
     outDir: argValue(args, "--out"),
     notebooksDir: argValue(args, "--notebooks"),
     jobs: jobs ? Number(jobs) : undefined,
+    slides: !args.includes("--no-slides"),
   });
   const where = relative(process.cwd(), result.outDir) || ".";
   if (!result.ok) {
