@@ -29,8 +29,9 @@ export interface CsvTable {
   lines: number[];
 }
 
-/** Field values that mean "no value here"; reported as missing rather than as text. */
-const MISSING = new Set(["", "na", "n/a", "nan", "null", "none", "?", "-"]);
+/** Field values (lower-cased, trimmed) that mean "no value here"; reported as missing rather than as text. */
+export const MISSING_MARKERS: readonly string[] = ["", "na", "n/a", "nan", "null", "none", "?", "-"];
+const MISSING = new Set(MISSING_MARKERS);
 /** A plain decimal number: no hex, no "Infinity", no thousands separators. */
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -56,6 +57,95 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
   if (typeof text !== "string") {
     throw new TypeError(`parseCsv(${file}): expected the file's text as a string, got ${typeof text}`);
   }
+  const { names, data, width, firstLine } = layoutOf(text, file, header);
+
+  const textCols = new Set(options.text ?? []);
+  for (const t of textCols) {
+    if (!names.includes(t)) {
+      throw new Error(`${file}: the text option names column "${t}", which is not in the file (columns: ${names.join(", ")})`);
+    }
+  }
+
+  const numeric: number[] = [];
+  names.forEach((n, j) => { if (!textCols.has(n)) numeric.push(j); });
+  const table: CsvTable = { file, columns: numeric.map((j) => names[j]), rows: [], text: {}, lines: [] };
+  for (const t of textCols) table.text[t] = [];
+
+  for (const rec of data) {
+    if (rec.fields.length !== width) throw raggedRow(file, rec, width, header, firstLine);
+    const row = new Array<number>(numeric.length);
+    numeric.forEach((j, k) => {
+      const raw = rec.fields[j].trim();
+      const where = `${file}, line ${rec.line}, column ${j + 1}${header ? ` ("${names[j]}")` : ""}`;
+      if (MISSING.has(raw.toLowerCase())) {
+        throw new Error(`${where}: missing value${raw === "" ? "" : ` ("${raw}")`}; this column must hold a number in every row`);
+      }
+      if (!NUMBER.test(raw)) {
+        const hint = /[;\t]/.test(raw) && width === 1 ? `; the file seems to separate values with ${raw.includes(";") ? "semicolons" : "tabs"}, not commas` : "";
+        throw new Error(`${where}: "${raw}" is not a number` + (hint || (header ? `; if the column is text, pass { text: ["${names[j]}"] }` : "")));
+      }
+      row[k] = Number(raw);
+    });
+    for (const t of textCols) table.text[t].push(rec.fields[names.indexOf(t)].trim());
+    table.rows.push(row);
+    table.lines.push(rec.line);
+  }
+  return table;
+}
+
+/**
+ * Reads a CSV file from disk and parses it with `parseCsv` (UTF-8, BOM and CRLF accepted; a file
+ * that starts with a UTF-16 byte-order mark is read as UTF-16).
+ * @example const t = readCsv(dataPath("people.csv"), { text: ["name"] });
+ * t.columns // ["weight_lb", "height_in", "gender", ...]
+ */
+export function readCsv(path: string, options: CsvOptions = {}): CsvTable {
+  const bytes = readBytes(path, "readCsv");
+  // Excel's "Unicode text" and some editors write UTF-16 with a byte-order mark; read it as such.
+  let text: string;
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) text = bytes.subarray(2).toString("utf16le");
+  else if (bytes[0] === 0xfe && bytes[1] === 0xff) text = Buffer.from(bytes.subarray(2, bytes.length - (bytes.length % 2))).swap16().toString("utf16le");
+  else text = bytes.toString("utf8");
+  return parseCsv(text, { ...options, file: options.file ?? path });
+}
+
+/** What `csvLayout` finds: the column names and, for each data row, the line it starts on. */
+export interface CsvLayout {
+  columns: string[];
+  /** 1-based line of each data row (blank lines skipped), as in `CsvTable.lines`. */
+  lines: number[];
+}
+
+/**
+ * Checks a CSV's layout without reading its values: not empty, a header (when `header` is true)
+ * with distinct names, data rows, the same number of fields in every row, quotes closed.
+ * Errors are the ones `parseCsv` gives, naming the file, line and column. `readDataFrame` runs
+ * it before danfo parses the file, so that these mistakes are reported the same way there.
+ * @example csvLayout("x,y\n1,2\n\n3,4\n").lines // [2, 4]
+ */
+export function csvLayout(text: string, options: Pick<CsvOptions, "file" | "header"> = {}): CsvLayout {
+  const file = options.file ?? "<text>";
+  const header = options.header ?? true;
+  const { names, data, width, firstLine } = layoutOf(text, file, header);
+  for (const rec of data) {
+    if (rec.fields.length !== width) throw raggedRow(file, rec, width, header, firstLine);
+  }
+  return { columns: names, lines: data.map((r) => r.line) };
+}
+
+/** A file's bytes, or an error naming the file and saying plainly what is wrong. */
+function readBytes(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : String((e as Error).message);
+    throw new Error(`${what}: cannot read ${path}: ${why}`);
+  }
+}
+
+/** The records of a CSV text split into header names and data rows, after the checks every reader shares. */
+function layoutOf(text: string, file: string, header: boolean): { names: string[]; data: RawRecord[]; width: number; firstLine: number } {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const records = splitRecords(body, file).filter((r) => !(r.fields.length === 1 && r.fields[0].trim() === ""));
   if (records.length === 0) throw new Error(`${file} is empty: it has no lines with values`);
@@ -76,58 +166,12 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
   }
   const data = header ? records.slice(1) : records;
   if (data.length === 0) throw new Error(`${file} has a header line but no data rows`);
-
-  const textCols = new Set(options.text ?? []);
-  for (const t of textCols) {
-    if (!names.includes(t)) {
-      throw new Error(`${file}: the text option names column "${t}", which is not in the file (columns: ${names.join(", ")})`);
-    }
-  }
-
-  const numeric: number[] = [];
-  names.forEach((n, j) => { if (!textCols.has(n)) numeric.push(j); });
-  const table: CsvTable = { file, columns: numeric.map((j) => names[j]), rows: [], text: {}, lines: [] };
-  for (const t of textCols) table.text[t] = [];
-
-  for (const rec of data) {
-    if (rec.fields.length !== width) {
-      const ref = header ? "the header has" : `line ${records[0].line} has`;
-      throw new Error(`${file}, line ${rec.line}: this row has ${rec.fields.length} fields but ${ref} ${width}`);
-    }
-    const row = new Array<number>(numeric.length);
-    numeric.forEach((j, k) => {
-      const raw = rec.fields[j].trim();
-      const where = `${file}, line ${rec.line}, column ${j + 1}${header ? ` ("${names[j]}")` : ""}`;
-      if (MISSING.has(raw.toLowerCase())) {
-        throw new Error(`${where}: missing value${raw === "" ? "" : ` ("${raw}")`}; this column must hold a number in every row`);
-      }
-      if (!NUMBER.test(raw)) {
-        throw new Error(`${where}: "${raw}" is not a number` + (header ? `; if the column is text, pass { text: ["${names[j]}"] }` : ""));
-      }
-      row[k] = Number(raw);
-    });
-    for (const t of textCols) table.text[t].push(rec.fields[names.indexOf(t)].trim());
-    table.rows.push(row);
-    table.lines.push(rec.line);
-  }
-  return table;
+  return { names, data, width, firstLine: records[0].line };
 }
 
-/**
- * Reads a CSV file from disk and parses it with `parseCsv` (UTF-8, BOM and CRLF accepted).
- * @example const t = readCsv(dataPath("people.csv"), { text: ["name"] });
- * t.columns // ["weight_lb", "height_in", "gender", ...]
- */
-export function readCsv(path: string, options: CsvOptions = {}): CsvTable {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : String((e as Error).message);
-    throw new Error(`readCsv: cannot read ${path}: ${why}`);
-  }
-  return parseCsv(text, { ...options, file: options.file ?? path });
+function raggedRow(file: string, rec: RawRecord, width: number, header: boolean, firstLine: number): Error {
+  const ref = header ? "the header has" : `line ${firstLine} has`;
+  return new Error(`${file}, line ${rec.line}: this row has ${rec.fields.length} fields but ${ref} ${width}`);
 }
 
 /**

@@ -2,10 +2,10 @@
  * Network: article 002's list of layers, generalised. Feedforward, exact gradients by
  * backpropagation, training by mini-batch gradient descent, and a JSON round trip.
  */
-import { ACTIVATION_NAMES, ActivationName, getActivation } from "./activations";
+import { ACTIVATION_NAMES, ActivationName, getActivation, sigmoidActivation } from "./activations";
 import { InitName, INIT_NAMES, initialParams } from "./init";
 import { Layer } from "./layer";
-import { checkTargets, getLoss, Loss, LossName } from "./losses";
+import { checkTargets, getLoss, Loss, LossName, mse } from "./losses";
 import { Matrix } from "./matrix";
 import { Optimizer, OptimizerConfig, OptimizerName, OptimizerState, optimizerConfig } from "./optimizers";
 import { RandomState, RandomStateJSON } from "./random";
@@ -269,6 +269,11 @@ export class Network {
       // The output layer's f'(Z) cancels against dL/dA: dZ = (A - y) / N, exact and stable.
       fusedOutputGradient(last, y, loss);
       dA = last.backwardFromDZ(this.layers.length > 1);
+    } else if (last.activation === sigmoidActivation && loss === mse) {
+      // Article 002's pair: no cancellation, but both steps in one pass, in the order the two
+      // separate passes take (mse.gradient, then sigmoid's backward), so the same numbers.
+      mseSigmoidOutputGradient(last, y);
+      dA = last.backwardFromDZ(this.layers.length > 1);
     } else {
       const buffers = this.lossGradientBuffer(last);
       loss.gradient(last.output, y, buffers);
@@ -332,10 +337,26 @@ export class Network {
       throw new TypeError(`${where} must be an object with "key", "epochs", "optimizer" and "rng"`);
     }
     const saved = state as unknown as TrainingStateJSON;
+    if ((saved.epochs as number) < 0) throw new RangeError(`${where}.epochs must be a non-negative integer, got ${saved.epochs}`);
+    if (!isObject(saved.optimizer) || !isObject(saved.optimizer.config)) {
+      throw new TypeError(`${where}.optimizer is missing or not an object with a "config"`);
+    }
+    if (!isObject(saved.rng)) throw new TypeError(`${where}.rng is missing or not an object`);
     const params = this.layers.flatMap((l) => l.params);
-    const optimizer = new Optimizer(saved.optimizer?.config, saved.optimizer?.config?.learningRate, params);
-    optimizer.setState(saved.optimizer, `${where}.optimizer`);
-    this.training = { key: saved.key, epochs: saved.epochs, optimizer, rng: RandomState.fromState(saved.rng) };
+    let optimizer: Optimizer;
+    let rng: RandomState;
+    try {
+      optimizer = new Optimizer(saved.optimizer.config, saved.optimizer.config.learningRate, params);
+      optimizer.setState(saved.optimizer, `${where}.optimizer`);
+    } catch (e) {
+      throw prefixed(e, `${where}.optimizer`);
+    }
+    try {
+      rng = RandomState.fromState(saved.rng);
+    } catch (e) {
+      throw prefixed(e, `${where}.rng`);
+    }
+    this.training = { key: saved.key, epochs: saved.epochs, optimizer, rng };
   }
 }
 
@@ -412,6 +433,16 @@ function fusedOutputGradient(last: Layer, y: Matrix, loss: Loss): void {
   }
 }
 
+/** dZ of a sigmoid output layer under mse: (2 / N) (a - y), times a (1 - a), the two steps fused. */
+function mseSigmoidOutputGradient(last: Layer, y: Matrix): void {
+  const a = last.output.data, d = last.dZBuffer().data, t = y.data;
+  const scale = 2 / a.length; // as mse.gradient
+  for (let i = 0; i < a.length; i++) {
+    const g = scale * (a[i] - t[i]);
+    d[i] = g * a[i] * (1 - a[i]); // as sigmoid's backward
+  }
+}
+
 function copyRows(src: Matrix, order: Int32Array, start: number, dst: Matrix): void {
   const c = src.cols, s = src.data, d = dst.data;
   for (let r = 0; r < dst.rows; r++) {
@@ -459,6 +490,13 @@ export function assertFinite(m: Matrix, what: string): void {
       throw new RangeError(`${what} has ${d[i]} at row ${Math.floor(i / m.cols)}, column ${i % m.cols}; data must be finite numbers`);
     }
   }
+}
+
+/** The error with `where` in front of its message, unless it already names it. */
+function prefixed(e: unknown, where: string): Error {
+  const err = e instanceof Error ? e : new Error(String(e));
+  if (!err.message.includes(where)) err.message = `${where}: ${err.message}`;
+  return err;
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { formatCsv, parseCsv, readCsv, tableToMatrix } from "../src/csv";
+import { csvLayout, formatCsv, parseCsv, readCsv, tableToMatrix } from "../src/csv";
 
 const f = { file: "t.csv" };
 
@@ -153,4 +153,40 @@ test("formatCsv writes what parseCsv reads back", () => {
   assert.deepEqual(t.rows, [[0], [0.125]]);
   assert.throws(() => formatCsv(["a", "b"], [[1]]), { message: "formatCsv: row 0 has 1 values but there are 2 columns" });
   assert.throws(() => formatCsv(["a"], [[NaN]]), { message: 'formatCsv: row 0, column "a" is NaN, not a finite number' });
+});
+
+// --- additions for issue 8: the layout check danfo's reader shares, UTF-16 files, other separators ---
+
+test("csvLayout gives the columns and each data row's line, and the parser's errors for a bad layout", () => {
+  assert.deepEqual(csvLayout('x,y\r\n1,2\r\n\r\n"a\nb",4\r\n5,6', f), { columns: ["x", "y"], lines: [2, 4, 6] });
+  assert.deepEqual(csvLayout("1,2\n3,4\n", { header: false }), { columns: ["col1", "col2"], lines: [1, 2] });
+  // Values are not read: text and missing values are the DataFrame's business.
+  assert.deepEqual(csvLayout("a,b\nx,\n", f).lines, [2]);
+  assert.throws(() => csvLayout("a,b\n1,2\n3\n", f), { message: "t.csv, line 3: this row has 1 fields but the header has 2" });
+  assert.throws(() => csvLayout("\uFEFF", f), { message: "t.csv is empty: it has no lines with values" });
+  assert.throws(() => csvLayout("a,b\n\n", f), { message: "t.csv has a header line but no data rows" });
+  assert.throws(() => csvLayout('a\n"1\n'), { message: "<text>, line 2, column 1: a quoted field is never closed" });
+});
+
+test("readCsv reads UTF-16 files (Excel's Unicode text), little- and big-endian", () => {
+  const dir = mkdtempSync(join(tmpdir(), "scratchnet-csv16-"));
+  try {
+    const text = "w,h\r\n1,2\r\n3,4\r\n";
+    const le = join(dir, "le.csv");
+    writeFileSync(le, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]));
+    const be = join(dir, "be.csv");
+    writeFileSync(be, Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, "utf16le").swap16()]));
+    for (const path of [le, be]) assert.deepEqual(readCsv(path).rows, [[1, 2], [3, 4]], path);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a file separated by semicolons or tabs is called that, not just 'not a number'", () => {
+  assert.throws(() => parseCsv("w;h\n1;2\n", f), {
+    message: 't.csv, line 2, column 1 ("w;h"): "1;2" is not a number; the file seems to separate values with semicolons, not commas',
+  });
+  assert.throws(() => parseCsv("w\th\n1\t2\n", f), {
+    message: 't.csv, line 2, column 1 ("w\th"): "1\t2" is not a number; the file seems to separate values with tabs, not commas',
+  });
 });

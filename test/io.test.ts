@@ -1,7 +1,7 @@
 // Model files: atomic saves, exact round trips, and clear errors for broken files.
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { circles, loadNetwork, Network, saveNetwork } from "../src/index";
@@ -49,4 +49,66 @@ test("truncated, empty, hand-edited and missing files get errors naming the file
     assert.throws(() => loadNetwork(join(dir, name)), expected);
   }
   assert.throws(() => loadNetwork(join(dir, "nope.json")), /loadNetwork: cannot read .*nope\.json: ENOENT/);
+});
+
+// --- additions for issue 8 -----------------------------------------------------------------------
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test("a save whose writes come back short still writes the whole model", () => {
+  // writeSync may write fewer bytes than asked (signals, full pipes, some file systems); the saver must loop.
+  const fs = require("fs") as typeof import("fs");
+  const real = fs.writeSync;
+  const big = new Network({ sizes: [20, 30, 5], activations: ["tanh", "softmax"], seed: 3 });
+  const path = join(dir, "short-writes.json");
+  let calls = 0;
+  (fs as { writeSync: unknown }).writeSync = (fd: number, buffer: Buffer, offset: number, length: number) => {
+    calls++;
+    return real(fd, buffer, offset, Math.min(length, 1000));
+  };
+  try {
+    saveNetwork(big, path);
+  } finally {
+    (fs as { writeSync: unknown }).writeSync = real;
+  }
+  assert.ok(calls > 5, `${calls} writes`);
+  assert.equal(readFileSync(path, "utf8"), JSON.stringify(big.toJSON()));
+});
+
+test("saving onto a folder fails naming the problem and leaves no temporary file", () => {
+  const sub = join(dir, "a-folder");
+  mkdirSync(sub);
+  assert.throws(() => saveNetwork(net, sub), /EISDIR|EPERM|ENOTEMPTY|EEXIST/);
+  assert.ok(readdirSync(dir).every((f) => !f.endsWith(".tmp")));
+});
+
+test("many saves in a row, within the same millisecond, each land whole", () => {
+  const path = join(dir, "burst.json");
+  const nets = [1, 2, 3, 4, 5].map((seed) => new Network({ sizes: [2, 2, 1], activations: ["relu", "sigmoid"], seed }));
+  for (const n of nets) saveNetwork(n, path);
+  assert.equal(readFileSync(path, "utf8"), JSON.stringify(nets[4].toJSON()));
+  assert.ok(readdirSync(dir).every((f) => !f.endsWith(".tmp")));
+});
+
+test("a disk that fills up mid-save: the save fails and the old model stays whole", () => {
+  // A full disk first writes what fits and returns a short count; only the next write fails with ENOSPC.
+  const fs = require("fs") as typeof import("fs");
+  const real = fs.writeSync;
+  const path = join(dir, "full-disk.json");
+  saveNetwork(net, path);
+  const before = readFileSync(path, "utf8");
+  let written = 0;
+  (fs as { writeSync: unknown }).writeSync = (fd: number, buffer: Buffer, offset: number, length: number) => {
+    if (written >= 500) throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+    const n = real(fd, buffer, offset, Math.min(length, 500 - written));
+    written += n;
+    return n;
+  };
+  try {
+    assert.throws(() => saveNetwork(new Network({ sizes: [2, 9, 1], activations: ["relu", "sigmoid"], seed: 8 }), path), /ENOSPC/);
+  } finally {
+    (fs as { writeSync: unknown }).writeSync = real;
+  }
+  assert.equal(readFileSync(path, "utf8"), before);
+  assert.ok(readdirSync(dir).every((f) => !f.endsWith(".tmp")));
 });
