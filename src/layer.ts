@@ -1,10 +1,14 @@
 /**
  * A dense (fully connected) layer: Z = X @ W + b, A = f(Z), with its backward pass beside it.
  * The layer owns its buffers, one set per batch size, so training allocates nothing per step.
+ * Batches big enough to pay for it keep those buffers in WebAssembly memory and run both
+ * passes there (wasm/dense.ts); the results are the same, bit for bit, as the plain loops.
  */
-import { Activation, getActivation } from "./activations";
+import { Activation, getActivation, leakyReluActivation, linearActivation, reluActivation, sigmoidActivation } from "./activations";
 import { addRowInPlace, matmulInto, sumRowsInto } from "./kernels";
+import { checkMatmulShapes } from "./kernels-reference";
 import { Matrix } from "./matrix";
+import { DenseWorkspace, WasmActivation } from "./wasm/dense";
 
 /** The per-batch-size buffers that forward fills and backward reads. */
 interface Workspace {
@@ -12,7 +16,15 @@ interface Workspace {
   A: Matrix; // (n, nOut) activation
   dZ: Matrix; // (n, nOut) dL/dZ
   dX: Matrix; // (n, nIn) dL/dX, handed to the layer before
+  /** The WebAssembly workspace that owns the four buffers above, or null for plain ones. */
+  wasm: DenseWorkspace | null;
 }
+
+/**
+ * Batches whose product X @ W has fewer multiply-adds than this keep plain buffers and loops:
+ * below it, calling into WebAssembly and copying X in costs more than it saves.
+ */
+export const WASM_DENSE_MIN_MULTIPLY_ADDS = 256;
 
 export class Layer {
   /** Weights, one column per neuron. W: (nIn, nOut) */
@@ -20,6 +32,8 @@ export class Layer {
   /** Biases, or null for a layer without them (article 001). b: (1, nOut) */
   readonly b: Matrix | null;
   readonly activation: Activation;
+  /** The activation as the wasm passes name it, when they can apply it themselves. */
+  private readonly wasmActivation: WasmActivation;
   /** dL/dW from the last backward pass. dW: (nIn, nOut) */
   readonly dW: Matrix;
   /** dL/db from the last backward pass. db: (1, nOut) */
@@ -36,6 +50,14 @@ export class Layer {
     this.W = W;
     this.b = b;
     this.activation = getActivation(activation);
+    // By identity, not by name: a user's own Activation object always runs its own code.
+    const a = this.activation;
+    this.wasmActivation =
+      a === reluActivation ? "relu"
+      : a === leakyReluActivation ? "leakyRelu"
+      : a === sigmoidActivation ? "sigmoid"
+      : a === linearActivation ? "linear"
+      : null;
     this.dW = new Matrix(W.rows, W.cols);
     this.db = b ? new Matrix(1, W.cols) : null;
   }
@@ -65,9 +87,14 @@ export class Layer {
    */
   forward(X: Matrix): Matrix {
     const ws = this.workspace(X.rows);
-    matmulInto(X, this.W, ws.Z);
-    if (this.b) addRowInPlace(ws.Z, this.b);
-    this.activation.forward(ws.Z, ws.A);
+    if (ws.wasm) {
+      checkMatmulShapes(X, this.W, ws.Z, false, false);
+      if (!ws.wasm.forward(X, this.W, this.b, this.wasmActivation)) this.activation.forward(ws.Z, ws.A);
+    } else {
+      matmulInto(X, this.W, ws.Z);
+      if (this.b) addRowInPlace(ws.Z, this.b);
+      this.activation.forward(ws.Z, ws.A);
+    }
     this.X = X;
     this.ws = ws;
     return ws.A;
@@ -79,7 +106,7 @@ export class Layer {
    */
   backward(dA: Matrix, needDX = true): Matrix | null {
     const ws = this.lastWorkspace();
-    this.activation.backward(ws.Z, ws.A, dA, ws.dZ);
+    if (!ws.wasm || !ws.wasm.activationBackward(dA, this.wasmActivation)) this.activation.backward(ws.Z, ws.A, dA, ws.dZ);
     return this.backwardFromDZ(needDX);
   }
 
@@ -89,9 +116,14 @@ export class Layer {
    *   dW = X^T @ dZ   (nIn, nOut)
    *   db = sum of dZ over the rows   (1, nOut)
    *   dX = dZ @ W^T   (n, nIn)
+   * (In WebAssembly, X is the copy the forward pass took: the cache, as of that pass.)
    */
   backwardFromDZ(needDX = true): Matrix | null {
     const ws = this.lastWorkspace();
+    if (ws.wasm) {
+      ws.wasm.gradients(this.W, this.dW, this.db, needDX);
+      return needDX ? ws.dX : null;
+    }
     matmulInto(this.X!, ws.dZ, this.dW, true, false);
     if (this.db) sumRowsInto(ws.dZ, this.db);
     return needDX ? matmulInto(ws.dZ, this.W, ws.dX, false, true) : null;
@@ -115,8 +147,11 @@ export class Layer {
   private workspace(n: number): Workspace {
     let ws = this.workspaces.get(n);
     if (!ws) {
-      const nOut = this.nOut;
-      ws = { Z: new Matrix(n, nOut), A: new Matrix(n, nOut), dZ: new Matrix(n, nOut), dX: new Matrix(n, this.nIn) };
+      const { nIn, nOut } = this;
+      const wasm = n * nIn * nOut >= WASM_DENSE_MIN_MULTIPLY_ADDS ? DenseWorkspace.create(n, nIn, nOut) : null;
+      ws = wasm
+        ? { Z: wasm.Z, A: wasm.A, dZ: wasm.dZ, dX: wasm.dX, wasm }
+        : { Z: new Matrix(n, nOut), A: new Matrix(n, nOut), dZ: new Matrix(n, nOut), dX: new Matrix(n, nIn), wasm };
       this.workspaces.set(n, ws);
     }
     return ws;

@@ -4,6 +4,10 @@
  * which it can save and restore so that training can stop and resume exactly.
  */
 import { Matrix } from "./matrix";
+import { sgdStep } from "./wasm/dense";
+
+/** Parameters with fewer values than this take plain SGD's loop; the rest a WebAssembly kernel (same numbers). */
+export const WASM_SGD_MIN_VALUES = 256;
 
 export const OPTIMIZER_NAMES = ["sgd", "momentum", "adam"] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
@@ -85,6 +89,7 @@ export class Optimizer {
     if (name === "sgd") {
       for (let k = 0; k < params.length; k++) {
         const p = params[k].data, g = grads[k].data;
+        if (p.length >= WASM_SGD_MIN_VALUES && sgdStep(p, g, lr)) continue;
         for (let i = 0; i < p.length; i++) p[i] -= lr * g[i];
       }
     } else if (name === "momentum") {

@@ -38,6 +38,11 @@ export function sleb(value: number, out: number[] = []): number[] {
   }
 }
 
+/** The 8 little-endian bytes of an f64, as f64.const and v128.const want them. */
+function f64Bytes(value: number): number[] {
+  return Array.from(new Uint8Array(new Float64Array([value]).buffer));
+}
+
 /** A vector: its length, then its items. */
 function vec(items: number[][]): number[] {
   const out = uleb(items.length);
@@ -184,6 +189,9 @@ export class FunctionBody {
   i32ShrU(): this {
     return this.emit(0x76);
   }
+  i32Popcnt(): this {
+    return this.emit(0x69);
+  }
   select(): this {
     return this.emit(0x1b);
   }
@@ -197,6 +205,12 @@ export class FunctionBody {
   }
   f64Const0(): this {
     return this.emit(0x44, 0, 0, 0, 0, 0, 0, 0, 0);
+  }
+  f64Const(value: number): this {
+    return this.emit(0x44, ...f64Bytes(value));
+  }
+  f64Gt(): this {
+    return this.emit(0x64);
   }
   f64Add(): this {
     return this.emit(0xa0);
@@ -218,6 +232,89 @@ export class FunctionBody {
   }
   v128Const0(): this {
     return this.emit(...this.simd(0x0c), ...new Array<number>(16).fill(0));
+  }
+  /** Pops an f64; both lanes set to it. */
+  f64x2Splat(): this {
+    return this.emit(...this.simd(0x14));
+  }
+  /** Both lanes set to `value`. */
+  f64x2Const(value: number): this {
+    return this.emit(...this.simd(0x0c), ...f64Bytes(value), ...f64Bytes(value));
+  }
+  /** Loads one f64 into lane 0 and zeroes lane 1. */
+  v128Load64Zero(offset = 0): this {
+    return this.memarg(this.simd(0x5d), 3, offset);
+  }
+  /** Pops (address, vector); loads one f64 into lane `lane` of the vector, keeping the other. */
+  v128Load64Lane(lane: 0 | 1, offset = 0): this {
+    return this.memarg(this.simd(0x57), 3, offset).emit(lane);
+  }
+  /** Pops (address, vector); stores lane `lane` (one f64). */
+  v128Store64Lane(lane: 0 | 1, offset = 0): this {
+    return this.memarg(this.simd(0x5b), 3, offset).emit(lane);
+  }
+  /** Lane by lane: all ones where x > y, else zeros. */
+  f64x2Gt(): this {
+    return this.emit(...this.simd(0x4a));
+  }
+  v128And(): this {
+    return this.emit(...this.simd(0x4e));
+  }
+  /** Pops (x, y); x and not y. */
+  v128AndNot(): this {
+    return this.emit(...this.simd(0x4f));
+  }
+  v128Or(): this {
+    return this.emit(...this.simd(0x50));
+  }
+  v128Xor(): this {
+    return this.emit(...this.simd(0x51));
+  }
+  v128ConstAllOnes(): this {
+    return this.emit(...this.simd(0x0c), ...new Array<number>(16).fill(0xff));
+  }
+  f64x2Lt(): this {
+    return this.emit(...this.simd(0x49));
+  }
+  f64x2Eq(): this {
+    return this.emit(...this.simd(0x47));
+  }
+  f64x2Sub(): this {
+    return this.emit(...this.simd(0xf1));
+  }
+  f64x2Div(): this {
+    return this.emit(...this.simd(0xf3));
+  }
+  /** Pops (x, y); lane by lane, x < y ? y : x (pseudo-max: max(0, z) is exactly `z > 0 ? z : 0`, NaN and -0 included). */
+  f64x2Pmax(): this {
+    return this.emit(...this.simd(0xf7));
+  }
+  f64x2Abs(): this {
+    return this.emit(...this.simd(0xec));
+  }
+  f64x2Neg(): this {
+    return this.emit(...this.simd(0xed));
+  }
+  /** Rounds toward zero, as a C cast to int does. */
+  f64x2Trunc(): this {
+    return this.emit(...this.simd(0x7a));
+  }
+  /** Pops (x, count); shifts each 64-bit lane left. */
+  i64x2Shl(): this {
+    return this.emit(...this.simd(0xcb));
+  }
+  /** The sign bits of the two 64-bit lanes, as bits 0 and 1 of an i32. */
+  i64x2Bitmask(): this {
+    return this.emit(...this.simd(0xc4));
+  }
+  /** Both lanes set to the f64 whose bits are `bits` (a 64-bit pattern). */
+  f64x2ConstBits(bits: bigint): this {
+    const lane = Array.from(new Uint8Array(new BigUint64Array([bits]).buffer));
+    return this.emit(...this.simd(0x0c), ...lane, ...lane);
+  }
+  /** Pops (x, y, mask); bit by bit, x where mask is 1, y where it is 0. */
+  v128Bitselect(): this {
+    return this.emit(...this.simd(0x52));
   }
   /** Pops (x, y); byte i of the result is byte lanes[i] of x (0-15) or of y (16-31). */
   i8x16Shuffle(lanes: readonly number[]): this {

@@ -1,0 +1,145 @@
+/**
+ * The Markdown report of `npm run bench` (bench/results/latest.md), written from the JSON results.
+ */
+import { BenchResults, PEER_LABELS, PEERS, PeerId, PeerOutcome, TOLERANCE, WorkloadOutcome, numpyBaseline, seconds, speedVsNumpy } from "./results";
+
+const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
+const header = (cells: string[]) => [row(cells), row(cells.map(() => "---"))];
+
+/** The peers that appear anywhere in the results, in column order. */
+function peersIn(r: BenchResults): PeerId[] {
+  return PEERS.filter((p) => r.workloads.some((w) => w.peers.some((x) => x.peer === p)));
+}
+
+function outcome(w: WorkloadOutcome, peer: PeerId): PeerOutcome | undefined {
+  return w.peers.find((p) => p.peer === peer);
+}
+
+/** A time (or GFLOPS) cell: the median and the speed relative to NumPy. */
+function timeCell(w: WorkloadOutcome, peer: PeerId): string {
+  const p = outcome(w, peer);
+  if (!p) return "";
+  if (p.error || p.median === null) return `not run${p.error ? ` (${p.error})` : ""}`;
+  const value = w.kind === "matmul" ? `${p.gflops!.toFixed(1)} GFLOPS` : seconds(p.median);
+  if (!p.matches) return `~~${value}~~ result differs`;
+  const ratio = speedVsNumpy(w, peer);
+  const base = numpyBaseline(w);
+  const mark = base && base.peer === peer ? " (baseline)" : ratio !== undefined ? ` (${ratio.toFixed(2)}x)` : "";
+  const runs = p.seconds.length < 3 ? `, ${p.seconds.length} run${p.seconds.length === 1 ? "" : "s"}` : "";
+  return `${value}${mark}${runs}`;
+}
+
+function agreementCell(w: WorkloadOutcome, peer: PeerId): string {
+  const p = outcome(w, peer);
+  if (!p || p.error || p.median === null) return "";
+  if (peer === "ours") return w.kind === "matmul" ? "reference" : `loss ${p.loss!.toPrecision(10)}`;
+  const d = p.difference === undefined ? "?" : p.difference.toExponential(1);
+  return `${d} ${p.matches ? "ok" : `**DIFFERS** (tolerance ${TOLERANCE[peer]})`}`;
+}
+
+/** The spread of the one-minute load average as each peer started, when the results record it. */
+function loadRange(r: BenchResults): string[] {
+  const loads = r.workloads.flatMap((w) => w.peers.map((p) => p.loadAtStart)).filter((x): x is number => x !== undefined);
+  if (loads.length === 0) return [];
+  return ["", `The one-minute load average was between ${Math.min(...loads).toFixed(2)} and ${Math.max(...loads).toFixed(2)} as the peers started (other work shares this machine).`];
+}
+
+export function renderMarkdown(r: BenchResults): string {
+  const peers = peersIn(r);
+  const labels = peers.map((p) => PEER_LABELS[p]);
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(", ");
+  const lines: string[] = [
+    "# Benchmarks",
+    "",
+    `Measured ${r.date} on ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGB} GB, ${r.machine.os}, Node ${r.machine.node}` +
+      ` (commit ${r.commit}). Load average (1, 5, 15 min) ${load(r.machine.loadAtStart)} at the start, ${load(r.machine.loadAtEnd)} at the end.`,
+    "",
+    `Every figure is a median of ${r.settings.repeats} timed runs: ${r.settings.rounds} rounds, each peer in turn running each` +
+      ` workload in a process of its own, after a warm-up (fewer runs once a peer has spent ${r.settings.budgetSeconds} s on a` +
+      " workload; fewer than 3 marked), all from the same data and the same starting weights. A time counts only when the peer's result" +
+      " agrees with ours: the loss after the last epoch to 1e-6 (NumPy) or 1e-4 (TensorFlow.js, float32), a product to the" +
+      " same tolerances relative to its largest entry. Times are wall-clock, in-process, of the training loop alone.",
+    ...loadRange(r),
+    "",
+    "## Targets",
+    "",
+    ...header(["target", "measured", "met"]),
+    ...r.targets.map((t) => row([t.text, t.measured, t.met === null ? "not measured" : t.met ? "**met**" : "**not met**"])),
+    "",
+    "## Time",
+    "",
+    "Median time of the training loop (matmul: GFLOPS, 2n^3 per product). In brackets: the speed relative to NumPy" +
+      " (its time divided by the peer's; above 1 is faster), where NumPy is the faster of its two runs, with its default" +
+      " threads and on one thread.",
+    "",
+    ...header(["workload", ...labels]),
+    ...r.workloads.map((w) => row([w.title, ...peers.map((p) => timeCell(w, p))])),
+    "",
+    "## Agreement with our result",
+    "",
+    "Our final loss, and each peer's absolute difference from it (matmul: max |C - ours| / max |ours|).",
+    "",
+    ...header(["workload", ...labels]),
+    ...r.workloads.map((w) => row([w.title, ...peers.map((p) => agreementCell(w, p))])),
+    "",
+    "## Memory",
+    "",
+    "Peak resident set size of each peer's process, in MB; in brackets, what it held once loaded (runtime, libraries," +
+      " data), before running anything.",
+    "",
+    ...header(["workload", ...labels]),
+    ...r.workloads.map((w) => row([w.title, ...peers.map((p) => {
+      const o = outcome(w, p);
+      if (o?.peakRssMB === undefined) return "";
+      return o.readyRssMB !== undefined ? `${o.peakRssMB.toFixed(0)} (${o.readyRssMB.toFixed(0)})` : o.peakRssMB.toFixed(0);
+    })])),
+    "",
+    "## Start-up",
+    "",
+    "Seconds from spawning the process to having imported the libraries and read workload (a): what a whole-process" +
+      " timing adds to the medians above.",
+    "",
+    ...header(labels),
+    row(peers.map((p) => {
+      const o = r.workloads.find((w) => w.id === "a")?.peers.find((x) => x.peer === p);
+      return o?.startupSeconds !== undefined && !o.error ? o.startupSeconds.toFixed(2) : "";
+    })),
+    "",
+  ];
+
+  lines.push("## (e) The course, executed headlessly", "");
+  const c = r.course;
+  if (!c) {
+    lines.push("Not run (left out by `--only` or `--quick`).", "");
+  } else if (c.seconds === null) {
+    lines.push(`Not measured: ${c.error ?? "unknown error"}`, "");
+  } else {
+    lines.push(
+      `\`scripts/export.ts\` executed ${c.notebooks.length} notebooks, ${c.jobs} at a time, and wrote the site in` +
+        ` **${c.seconds.toFixed(1)} s**${c.peakRssMB ? `; the peak of its process tree's summed RSS (sampled) was ${c.peakRssMB.toFixed(0)} MB` : ""}.` +
+        " Each notebook's execution (a fresh Python, nbconvert and tslab kernel):",
+      "",
+      ...header(["notebook", "seconds"]),
+      ...c.notebooks.map((n) => row([n.name, n.seconds.toFixed(1)])),
+      "",
+    );
+  }
+
+  lines.push("## Versions", "");
+  for (const p of peers) if (r.versions[p]) lines.push(`- ${PEER_LABELS[p]}: ${r.versions[p]}`);
+  if (r.messages.length) lines.push("", "## Notes", "", ...r.messages.map((m) => `- ${m}`));
+  lines.push(
+    "",
+    "## Reproduce",
+    "",
+    "```sh",
+    "npm run bench                 # everything, ~5-10 min; writes bench/results/latest.{md,json}",
+    "npm run bench -- --quick      # 3 runs each, no (e), no 1024 matmul",
+    "npm run bench -- --only a,c   # some workloads: a b c d e",
+    "```",
+    "",
+    "NumPy runs when `python3` (or $SCRATCHNET_PYTHON) imports numpy; otherwise it is skipped with a message.",
+    "",
+  );
+  return lines.join("\n");
+}

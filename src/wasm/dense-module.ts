@@ -1,0 +1,626 @@
+/**
+ * The bytes of the WebAssembly module behind a dense layer's forward and backward passes,
+ * written with emit.ts. Where gemm-module.ts serves big products (packed blocks, sized for
+ * caches), this one serves the small and skinny products of a layer, whose operands are
+ * already in the module's memory (dense.ts keeps each layer's buffers there): no copies in
+ * or out, at most a 4-row panel of A packed, and the bias and activation applied while the
+ * product is still in registers. It uses the same 4x4 register tile as gemm-module.ts.
+ *
+ * Exports (pointers and strides in bytes; sizes in elements):
+ * - `gemm(a, aRow, aCol, b, ldb, c, ldc, n, k, m, bias, act, out, panel)`:
+ *   C (n, m) = op(A) @ B, with op(A)[i][p] at a + i * aRow + p * aCol (so one function does
+ *   X @ W and X^T @ dZ) and B[p][j] at b + p * ldb + 8 j. Then, if bias is not 0, C += bias
+ *   (a row of m values); C is stored at c (row stride ldc); and if act is RELU or LEAKY_RELU,
+ *   the activation of C is stored at out (same stride). `panel` is scratch for 4 k values.
+ * - `gemmColumn(a, aRow, b, c, out, n, k, bias, act)`: the same for a single column of C (a
+ *   layer of one unit), with A row-major: rows go in the vector lanes instead of columns.
+ * - `outer(a, b, c, n, m)`: C (n, m) = a (n, 1) @ b (1, m), gemm for k = 1 (dX of a layer of one
+ *   unit), each entry 0 + a[i] b[j] as there.
+ * - `reluBackward(dA, z, dZ, len)`, `leakyReluBackward(dA, z, dZ, len)`: dZ = dA * f'(Z);
+ *   `sigmoidBackward(dA, a, dZ, len)`: dZ = dA * a * (1 - a), from the activation a. Each
+ *   value is read before it is written, so dZ may be dA (in place).
+ * - `sumRows(x, n, m, out)`: out (m) = the column sums of x (n, m), rows added in order.
+ * - `transpose(x, n, m, out)`: out (m, n) = x (n, m)^T.
+ * - `sgd(p, g, len, lr)`: p -= lr * g, as optimizers.ts computes it.
+ * - `sigmoid(z, a, len)`: a = 1 / (1 + e^-z), with e^x computed as V8's Math.exp computes it
+ *   (see `expInline`), so bit for bit the same as the loop in activations.ts. Returns how
+ *   many values it left out (|z| >= 708, or NaN), for the caller to redo with Math.exp.
+ *
+ * Each C entry is 0, plus its k products in order p = 0..k-1, then plus the bias: exactly
+ * the additions of kernels-reference.ts (matmul, then addRow), so the results are bit for bit
+ * the same (the remaining kernels, elementwise, compute each value with the same operations
+ * in the same order as the plain loops). ReLU's `z > 0 ? z : 0` is a pseudo-max (forward) or
+ * a mask (backward), which give the same +0 for z <= 0, -0 and NaN. Every loop is written
+ * once, in TypeScript, and emitted for each tile shape and layout it needs (see `tile`).
+ */
+import { LEAKY_RELU_SLOPE } from "../activations";
+import { FunctionBody, ModuleBuilder, ValType } from "./emit";
+
+const { i32, v128 } = ValType;
+
+/** The `act` argument of `gemm`. */
+export const ACT = { none: 0, relu: 1, leakyRelu: 2 } as const;
+
+/** Rows of C per tile, largest first: full tiles, then the 2- and 1-row remainders. */
+const TILE_ROWS = [4, 2, 1] as const;
+/** Columns of C per tile, largest first: two f64x2 vectors, one, then a lone column (half a vector). */
+const TILE_COLS = [4, 2, 1] as const;
+
+export function buildDenseModule(): ArrayBuffer {
+  const mod = new ModuleBuilder(1);
+  gemmFunction(mod);
+  gemmColumnFunction(mod);
+  outerFunction(mod);
+  activationBackwardFunction(mod, "reluBackward", false);
+  activationBackwardFunction(mod, "leakyReluBackward", true);
+  sigmoidBackwardFunction(mod);
+  sumRowsFunction(mod);
+  transposeFunction(mod);
+  sigmoidFunction(mod);
+  sgdFunction(mod);
+  return mod.encode();
+}
+
+/** local += other local */
+function addLocal(f: FunctionBody, local: number, other: number): void {
+  f.get(local).get(other).i32Add().set(local);
+}
+
+/** local += constant */
+function addConst(f: FunctionBody, local: number, c: number): void {
+  f.get(local).i32Const(c).i32Add().set(local);
+}
+
+/** while (remaining >= step) { body(); remaining -= step }, `remaining` an i32 local. */
+function whileAtLeast(f: FunctionBody, remaining: number, step: number, body: () => void): void {
+  f.block(() => {
+    f.loop(() => {
+      f.get(remaining).i32Const(step).i32LtS().brIf(1);
+      body();
+      f.get(remaining).i32Const(step).i32Sub().set(remaining);
+      f.br(0);
+    });
+  });
+}
+
+/** if (remaining >= step) { body(); remaining -= step } */
+function ifAtLeast(f: FunctionBody, remaining: number, step: number, body: () => void): void {
+  f.get(remaining).i32Const(step).i32GeS().if(() => {
+    body();
+    f.get(remaining).i32Const(step).i32Sub().set(remaining);
+  });
+}
+
+/**
+ * Columns of a tile as vectors: 4 columns are two full f64x2, 2 one, and 1 half of one (lane 0
+ * loaded with load64_zero, stored with store64_lane), so a lone column needs no scalar code.
+ */
+function vectorsOf(cols: number): { count: number; half: boolean } {
+  return cols === 1 ? { count: 1, half: true } : { count: cols / 2, half: false };
+}
+
+/**
+ * How a tile reads op(A): "adjacent" when its rows sit side by side in memory (aRow = 8, as X in
+ * X^T @ dZ), one pointer with constant offsets; "packed" from a 4-row panel copied out first
+ * (panel[p][r], for the row blocks of X @ W that many column tiles reuse); "rows", one pointer
+ * per row, for the rest.
+ */
+type Layout = "adjacent" | "packed" | "rows";
+
+/** A row block is packed into a panel when at least this many columns (three tiles) reuse it. */
+const PACK_MIN_COLUMNS = 12;
+
+function gemmFunction(mod: ModuleBuilder): void {
+  const f = mod.func([i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32], [], "gemm").body;
+  const [a, aRow, aCol, b, ldb, c, ldc, n, k, m, bias, act, out, panel] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+  const rowsLeft = f.local(i32);
+  const colsLeft = f.local(i32);
+  const col = f.local(i32); // byte offset of column j: 8 j
+  // Per row r of the current row block: where op(A)'s row starts, and C's and the activation's rows.
+  const aPtr = Array.from({ length: 4 }, () => f.local(i32));
+  const cPtr = Array.from({ length: 4 }, () => f.local(i32));
+  const oPtr = Array.from({ length: 4 }, () => f.local(i32));
+  const pa = Array.from({ length: 4 }, () => f.local(i32)); // op(A)[i + r][p]
+  const pb = f.local(i32); // B[p][j]
+  const steps = f.local(i32);
+  const acc = Array.from({ length: 4 }, () => [f.local(v128), f.local(v128)]);
+  const bv = [f.local(v128), f.local(v128)];
+  const av = f.local(v128);
+  const mask = f.local(v128);
+  const slope = vectorConstants(f, { slope: LEAKY_RELU_SLOPE }).slope;
+
+  const loadVector = (half: boolean, offset: number) => (half ? f.v128Load64Zero(offset) : f.v128Load(offset));
+  const storeVector = (half: boolean, offset: number) => (half ? f.v128Store64Lane(0, offset) : f.v128Store(offset));
+
+  /** One rows x cols tile of C at the current row block and column `col`. */
+  const tile = (rows: number, cols: number, layout: Layout) => {
+    const { count, half } = vectorsOf(cols);
+    const onePointer = layout !== "rows";
+    for (let r = 0; r < rows; r++) for (let v = 0; v < count; v++) f.v128Const0().set(acc[r][v]);
+    if (layout === "packed") f.get(panel).set(pa[0]);
+    else for (let r = 0; r < (onePointer ? 1 : rows); r++) f.get(aPtr[r]).set(pa[r]);
+    f.get(b).get(col).i32Add().set(pb);
+    f.get(k).set(steps);
+    f.block(() => {
+      f.get(steps).i32Eqz().brIf(0);
+      f.loop(() => {
+        for (let v = 0; v < count; v++) {
+          f.get(pb);
+          loadVector(half, v * 16).set(bv[v]);
+        }
+        for (let r = 0; r < rows; r++) {
+          if (onePointer) f.get(pa[0]).v128Load64Splat(r * 8).set(av);
+          else f.get(pa[r]).v128Load64Splat().set(av);
+          for (let v = 0; v < count; v++) f.get(acc[r][v]).get(av).get(bv[v]).f64x2Mul().f64x2Add().set(acc[r][v]);
+        }
+        if (layout === "packed") addConst(f, pa[0], 32);
+        else for (let r = 0; r < (onePointer ? 1 : rows); r++) addLocal(f, pa[r], aCol);
+        addLocal(f, pb, ldb);
+        f.get(steps).i32Const(1).i32Sub().tee(steps).brIf(0);
+      });
+    });
+    // Epilogue: + bias, store C, then the activation.
+    f.get(bias).if(() => {
+      for (let v = 0; v < count; v++) {
+        f.get(bias).get(col).i32Add();
+        loadVector(half, v * 16).set(bv[v]);
+      }
+      for (let r = 0; r < rows; r++) for (let v = 0; v < count; v++) f.get(acc[r][v]).get(bv[v]).f64x2Add().set(acc[r][v]);
+    });
+    for (let r = 0; r < rows; r++) {
+      for (let v = 0; v < count; v++) {
+        f.get(cPtr[r]).get(col).i32Add().get(acc[r][v]);
+        storeVector(half, v * 16);
+      }
+    }
+    const storeActivation = (leaky: boolean) => {
+      for (let r = 0; r < rows; r++) {
+        for (let v = 0; v < count; v++) {
+          f.get(oPtr[r]).get(col).i32Add();
+          if (leaky) {
+            f.get(acc[r][v]).v128Const0().f64x2Gt().set(mask);
+            f.get(acc[r][v]).get(acc[r][v]).get(slope).f64x2Mul().get(mask).v128Bitselect();
+          } else {
+            f.v128Const0().get(acc[r][v]).f64x2Pmax(); // 0 < z ? z : 0
+          }
+          storeVector(half, v * 16);
+        }
+      }
+    };
+    f.get(act).i32Const(ACT.relu).i32Eq().if(
+      () => storeActivation(false),
+      () => f.get(act).i32Const(ACT.leakyRelu).i32Eq().if(() => storeActivation(true)),
+    );
+  };
+
+  /** The 4-row block at aPtr[0..3] into the panel, p by p: panel[p][r] = op(A)[i + r][p]. */
+  const pack = () => {
+    for (let r = 0; r < 4; r++) f.get(aPtr[r]).set(pa[r]);
+    f.get(panel).set(pb);
+    f.get(k).set(steps);
+    f.block(() => {
+      f.get(steps).i32Eqz().brIf(0);
+      f.loop(() => {
+        for (let r = 0; r < 4; r++) {
+          f.get(pb).get(pa[r]).f64Load().f64Store(r * 8);
+          addLocal(f, pa[r], aCol);
+        }
+        addConst(f, pb, 32);
+        f.get(steps).i32Const(1).i32Sub().tee(steps).brIf(0);
+      });
+    });
+  };
+
+  /** Every tile across the current row block. */
+  const tiles = (rows: number, layout: Layout) => {
+    f.i32Const(0).set(col);
+    f.get(m).set(colsLeft);
+    for (const cols of TILE_COLS) {
+      const run = () => {
+        tile(rows, cols, layout);
+        addConst(f, col, cols * 8);
+      };
+      if (cols === TILE_COLS[0]) whileAtLeast(f, colsLeft, cols, run);
+      else ifAtLeast(f, colsLeft, cols, run);
+    }
+  };
+
+  /** All the tiles of `rows` rows starting at row aPtr[0] / cPtr[0] / oPtr[0]. */
+  const rowBlock = (rows: number, adjacentRows: boolean) => {
+    for (let r = 1; r < rows; r++) {
+      f.get(aPtr[r - 1]).get(aRow).i32Add().set(aPtr[r]);
+      f.get(cPtr[r - 1]).get(ldc).i32Add().set(cPtr[r]);
+      f.get(oPtr[r - 1]).get(ldc).i32Add().set(oPtr[r]);
+    }
+    if (adjacentRows) {
+      tiles(rows, "adjacent");
+    } else if (rows === 4) {
+      f.get(m).i32Const(PACK_MIN_COLUMNS).i32GeS().if(
+        () => {
+          pack();
+          tiles(rows, "packed");
+        },
+        () => tiles(rows, "rows"),
+      );
+    } else {
+      tiles(rows, "rows");
+    }
+    f.get(aPtr[rows - 1]).get(aRow).i32Add().set(aPtr[0]);
+    f.get(cPtr[rows - 1]).get(ldc).i32Add().set(cPtr[0]);
+    f.get(oPtr[rows - 1]).get(ldc).i32Add().set(oPtr[0]);
+  };
+
+  const allRows = (adjacentRows: boolean) => {
+    f.get(a).set(aPtr[0]);
+    f.get(c).set(cPtr[0]);
+    f.get(out).set(oPtr[0]);
+    f.get(n).set(rowsLeft);
+    for (const rows of TILE_ROWS) {
+      if (rows === TILE_ROWS[0]) whileAtLeast(f, rowsLeft, rows, () => rowBlock(rows, adjacentRows));
+      else ifAtLeast(f, rowsLeft, rows, () => rowBlock(rows, adjacentRows));
+    }
+  };
+  f.get(aRow).i32Const(8).i32Eq().if(() => allRows(true), () => allRows(false));
+}
+
+/**
+ * gemmColumn(a, aRow, b, c, out, n, k, bias, act): c[i] = sum_p a[i][p] b[p] (+ bias), then the
+ * activation into out[i], as gemm does for m = 1, but with rows i and i + 1 in the two lanes
+ * of a vector: gemm's tiles would fill half of each vector and leave the other half idle.
+ */
+function gemmColumnFunction(mod: ModuleBuilder): void {
+  const f = mod.func([i32, i32, i32, i32, i32, i32, i32, i32, i32], [], "gemmColumn").body;
+  const [a, aRow, b, c, out, n, k, bias, act] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const rowsLeft = f.local(i32), steps = f.local(i32), pb = f.local(i32);
+  const rowPtr = f.local(i32); // a's row i
+  const pa = Array.from({ length: 4 }, () => f.local(i32)); // a[i + q][p]
+  const acc = [f.local(v128), f.local(v128)], xv = f.local(v128), wv = f.local(v128), mask = f.local(v128);
+  const K = vectorConstants(f, { slope: LEAKY_RELU_SLOPE });
+
+  /** `rows` rows (4, 2 or 1) starting at rowPtr, c and out, which it then moves past them. */
+  const group = (rows: number) => {
+    const vectors = Math.ceil(rows / 2), half = rows === 1;
+    for (let v = 0; v < vectors; v++) f.v128Const0().set(acc[v]);
+    f.get(rowPtr).set(pa[0]);
+    for (let q = 1; q < rows; q++) f.get(pa[q - 1]).get(aRow).i32Add().set(pa[q]);
+    f.get(b).set(pb);
+    f.get(k).set(steps);
+    f.block(() => {
+      f.get(steps).i32Eqz().brIf(0);
+      f.loop(() => {
+        f.get(pb).v128Load64Splat().set(wv);
+        for (let v = 0; v < vectors; v++) {
+          // xv = [a[i + 2v][p], a[i + 2v + 1][p]]
+          f.get(pa[2 * v]).v128Load64Zero();
+          if (!half) f.set(xv).get(pa[2 * v + 1]).get(xv).v128Load64Lane(1);
+          f.set(xv);
+          f.get(acc[v]).get(xv).get(wv).f64x2Mul().f64x2Add().set(acc[v]);
+        }
+        for (let q = 0; q < rows; q++) addConst(f, pa[q], 8);
+        addConst(f, pb, 8);
+        f.get(steps).i32Const(1).i32Sub().tee(steps).brIf(0);
+      });
+    });
+    f.get(bias).if(() => {
+      f.get(bias).v128Load64Splat().set(wv);
+      for (let v = 0; v < vectors; v++) f.get(acc[v]).get(wv).f64x2Add().set(acc[v]);
+    });
+    for (let v = 0; v < vectors; v++) {
+      f.get(c).get(acc[v]);
+      if (half) f.v128Store64Lane(0, v * 16);
+      else f.v128Store(v * 16);
+    }
+    const activation = (leaky: boolean) => {
+      for (let v = 0; v < vectors; v++) {
+        f.get(out);
+        if (leaky) {
+          f.get(acc[v]).v128Const0().f64x2Gt().set(mask);
+          f.get(acc[v]).get(acc[v]).get(K.slope).f64x2Mul().get(mask).v128Bitselect();
+        } else {
+          f.v128Const0().get(acc[v]).f64x2Pmax();
+        }
+        if (half) f.v128Store64Lane(0, v * 16);
+        else f.v128Store(v * 16);
+      }
+    };
+    f.get(act).i32Const(ACT.relu).i32Eq().if(
+      () => activation(false),
+      () => f.get(act).i32Const(ACT.leakyRelu).i32Eq().if(() => activation(true)),
+    );
+    f.get(rowPtr).get(aRow).i32Const(rows).i32Mul().i32Add().set(rowPtr);
+    addConst(f, c, rows * 8);
+    addConst(f, out, rows * 8);
+  };
+
+  f.get(a).set(rowPtr);
+  f.get(n).set(rowsLeft);
+  whileAtLeast(f, rowsLeft, 4, () => group(4));
+  ifAtLeast(f, rowsLeft, 2, () => group(2));
+  ifAtLeast(f, rowsLeft, 1, () => group(1));
+}
+
+/** outer(a, b, c, n, m): c[i][j] = 0 + a[i] b[j], a row at a time, each row an elementwise loop over b. */
+function outerFunction(mod: ModuleBuilder): void {
+  const f = mod.func([i32, i32, i32, i32, i32], [], "outer").body;
+  const [a, b, c, n, m] = [0, 1, 2, 3, 4];
+  const rowsLeft = f.local(i32), pb = f.local(i32), av = f.local(v128);
+  f.get(n).set(rowsLeft);
+  whileAtLeast(f, rowsLeft, 1, () => {
+    f.get(a).v128Load64Splat().set(av);
+    f.get(b).set(pb);
+    // The "0 +" keeps the reference's sums exact: it turns a product of -0 into +0, as 0 + a b does there.
+    elementwise(f, [pb, c], m, (at, half) => {
+      f.get(c).v128Const0().get(av).get(pb);
+      load(f, half, at).f64x2Mul().f64x2Add();
+      store(f, half, at);
+    });
+    f.get(m).i32Const(1).i32And().if(() => addConst(f, c, 8)); // the loop moved c past whole pairs only
+    addConst(f, a, 8);
+  });
+}
+
+/**
+ * An elementwise loop over `len` values: `body(offset, half)` handles the pair at byte `offset`
+ * past each pointer in `pointers` (half: only the first value of it, the last one when len is
+ * odd). Four pairs per iteration, so that counting and branching cost little next to the work.
+ */
+function elementwise(f: FunctionBody, pointers: number[], len: number, body: (offset: number, half: boolean) => void): void {
+  const left = f.local(i32);
+  f.get(len).set(left);
+  for (const pairs of [4, 1]) {
+    whileAtLeast(f, left, 2 * pairs, () => {
+      for (let q = 0; q < pairs; q++) body(16 * q, false);
+      for (const p of pointers) addConst(f, p, 16 * pairs);
+    });
+  }
+  f.get(left).if(() => body(0, true));
+}
+
+const load = (f: FunctionBody, half: boolean, offset: number) => (half ? f.v128Load64Zero(offset) : f.v128Load(offset));
+const store = (f: FunctionBody, half: boolean, offset: number) => (half ? f.v128Store64Lane(0, offset) : f.v128Store(offset));
+
+/**
+ * name(dA, z, dZ, len): dZ = dA * f'(Z) for ReLU (dA where z > 0, else 0) or leaky ReLU
+ * (dA where z > 0, else 0.01 dA).
+ */
+function activationBackwardFunction(mod: ModuleBuilder, name: string, leaky: boolean): void {
+  const f = mod.func([i32, i32, i32, i32], [], name).body;
+  const [dA, z, dZ, len] = [0, 1, 2, 3];
+  const g = f.local(v128);
+  const slope = vectorConstants(f, { slope: LEAKY_RELU_SLOPE }).slope;
+  elementwise(f, [dA, z, dZ], len, (at, half) => {
+    f.get(dZ);
+    f.get(dA);
+    load(f, half, at).set(g);
+    if (leaky) f.get(g).get(g).get(slope).f64x2Mul();
+    else f.get(g).v128Const0();
+    f.get(z);
+    load(f, half, at).v128Const0().f64x2Gt().v128Bitselect();
+    store(f, half, at);
+  });
+}
+
+/** sigmoidBackward(dA, a, dZ, len): dZ = (dA * a) * (1 - a), in that order, as activations.ts computes it. */
+function sigmoidBackwardFunction(mod: ModuleBuilder): void {
+  const f = mod.func([i32, i32, i32, i32], [], "sigmoidBackward").body;
+  const [dA, a, dZ, len] = [0, 1, 2, 3];
+  const av = f.local(v128);
+  const one = vectorConstants(f, { one: 1 }).one;
+  elementwise(f, [dA, a, dZ], len, (at, half) => {
+    f.get(dZ);
+    f.get(a);
+    load(f, half, at).set(av);
+    f.get(dA);
+    load(f, half, at).get(av).f64x2Mul().get(one).get(av).f64x2Sub().f64x2Mul();
+    store(f, half, at);
+  });
+}
+
+/** sgd(p, g, len, lr): p = p - (lr * g). */
+function sgdFunction(mod: ModuleBuilder): void {
+  const f = mod.func([i32, i32, i32, ValType.f64], [], "sgd").body;
+  const [p, g, len, lr] = [0, 1, 2, 3];
+  const rate = f.local(v128);
+  f.get(lr).f64x2Splat().set(rate);
+  elementwise(f, [p, g], len, (at, half) => {
+    f.get(p).get(p);
+    load(f, half, at).get(rate).get(g);
+    load(f, half, at).f64x2Mul().f64x2Sub();
+    store(f, half, at);
+  });
+}
+
+/** sumRows(x, n, m, out): out[j] = 0 + x[0][j] + x[1][j] + ... in row order, 4 columns at a time. */
+function sumRowsFunction(mod: ModuleBuilder): void {
+  const f = mod.func([i32, i32, i32, i32], [], "sumRows").body;
+  const [x, n, m, out] = [0, 1, 2, 3];
+  const colsLeft = f.local(i32);
+  const col = f.local(i32);
+  const px = f.local(i32);
+  const rows = f.local(i32);
+  const ld = f.local(i32);
+  const s = [f.local(v128), f.local(v128)];
+  f.get(m).i32Const(3).i32Shl().set(ld);
+  f.i32Const(0).set(col);
+  f.get(m).set(colsLeft);
+  const strip = (cols: number) => {
+    const { count, half } = vectorsOf(cols);
+    for (let v = 0; v < count; v++) f.v128Const0().set(s[v]);
+    f.get(x).get(col).i32Add().set(px);
+    f.get(n).set(rows);
+    f.block(() => {
+      f.get(rows).i32Eqz().brIf(0);
+      f.loop(() => {
+        for (let v = 0; v < count; v++) {
+          f.get(s[v]).get(px);
+          if (half) f.v128Load64Zero(v * 16);
+          else f.v128Load(v * 16);
+          f.f64x2Add().set(s[v]);
+        }
+        addLocal(f, px, ld);
+        f.get(rows).i32Const(1).i32Sub().tee(rows).brIf(0);
+      });
+    });
+    for (let v = 0; v < count; v++) {
+      f.get(out).get(col).i32Add().get(s[v]);
+      if (half) f.v128Store64Lane(0, v * 16);
+      else f.v128Store(v * 16);
+    }
+    addConst(f, col, cols * 8);
+  };
+  whileAtLeast(f, colsLeft, 4, () => strip(4));
+  ifAtLeast(f, colsLeft, 2, () => strip(2));
+  ifAtLeast(f, colsLeft, 1, () => strip(1));
+}
+
+/** transpose(x, n, m, out): out[j][i] = x[i][j]. */
+function transposeFunction(mod: ModuleBuilder): void {
+  const f = mod.func([i32, i32, i32, i32], [], "transpose").body;
+  const [x, n, m, out] = [0, 1, 2, 3];
+  const i = f.local(i32), j = f.local(i32);
+  const from = f.local(i32), to = f.local(i32);
+  const outRow = f.local(i32);
+  f.get(x).set(from);
+  f.i32Const(0).set(i);
+  f.block(() => {
+    f.loop(() => {
+      f.get(i).get(n).i32GeS().brIf(1);
+      f.get(out).get(i).i32Const(3).i32Shl().i32Add().set(to);
+      f.i32Const(0).set(j);
+      f.get(n).i32Const(3).i32Shl().set(outRow);
+      f.block(() => {
+        f.loop(() => {
+          f.get(j).get(m).i32GeS().brIf(1);
+          f.get(to).get(from).f64Load().f64Store();
+          addConst(f, from, 8);
+          addLocal(f, to, outRow);
+          addConst(f, j, 1);
+          f.br(0);
+        });
+      });
+      addConst(f, i, 1);
+      f.br(0);
+    });
+  });
+}
+
+// --- e^x, two at a time --------------------------------------------------------------------
+
+/**
+ * The constants of fdlibm's e_exp.c (Sun, 1993), by way of FreeBSD's msun, which is what V8's
+ * Math.exp runs (src/base/ieee754.cc): x = k ln2 + r, e^r from a degree-5 rational fit, times 2^k.
+ */
+const EXP = {
+  ln2HI: 6.93147180369123816490e-1, // 0x3fe62e42 fee00000: k * ln2HI is exact for the k used here
+  ln2LO: 1.90821492927058770002e-10,
+  invln2: 1.44269504088896338700,
+  P1: 1.66666666666666019037e-1,
+  P2: -2.77777777770155933842e-3,
+  P3: 6.61375632143793436117e-5,
+  P4: -1.65339022054652515390e-6,
+  P5: 4.13813679705723846039e-8,
+  /** V8 returns this for e^1 (the algorithm would be an ulp off there). */
+  E: 2.718281828459045,
+};
+
+/** The f64 whose high word is `high` and low word 0: fdlibm compares high words, we compare |x| with these. */
+const fromHighWord = (high: number) => BigInt(high) << 32n;
+const HALF_LN2 = fromHighWord(0x3fd62e43); // |x| > 0.5 ln2: reduce
+const THREE_HALVES_LN2 = fromHighWord(0x3ff0a2b2); // and |x| < 1.5 ln2: k = +-1
+const TWO_TO_MINUS_28 = fromHighWord(0x3e300000); // |x| < 2^-28: e^x = 1 + x
+/**
+ * Beyond |x| = 708, fdlibm takes other branches (overflow, underflow, 2^k out of range); those
+ * lanes are reported, not computed. Within it k is in [-1021, 1021] and 2^k a normal number.
+ */
+const EXP_FAST_LIMIT = 708;
+const SIGN_BIT = 0x8000000000000000n;
+const ONE_BITS = 0x3ff0000000000000n;
+const HALF_BITS = 0x3fe0000000000000n;
+
+/**
+ * Declares a local per constant and sets it, where this is called: before a loop. (A v128.const
+ * inside a loop is rebuilt on every iteration, four instructions or so each time.)
+ */
+function vectorConstants<K extends string>(f: FunctionBody, values: Record<K, number | bigint>): Record<K, number> {
+  const locals = {} as Record<K, number>;
+  for (const key of Object.keys(values) as K[]) {
+    const value = values[key];
+    if (typeof value === "bigint") f.f64x2ConstBits(value);
+    else f.f64x2Const(value);
+    f.set((locals[key] = f.local(v128)));
+  }
+  return locals;
+}
+
+/** The constants `expInline` reads, for `vectorConstants`. */
+const EXP_CONSTANTS = {
+  ...EXP, signBit: SIGN_BIT, oneBits: ONE_BITS, halfBits: HALF_BITS, halfLn2: HALF_LN2, threeHalvesLn2: THREE_HALVES_LN2,
+  tiny: TWO_TO_MINUS_28, limit: EXP_FAST_LIMIT, one: 1, two: 2, exponentBias: 1023 + 2 ** 52,
+};
+type ExpConstants = Record<keyof typeof EXP_CONSTANTS, number>;
+
+/**
+ * Code that leaves e^x (for the lanes of the local `x`) in the local `out`, and in `ok` a mask of
+ * the lanes computed (|x| < 708). fdlibm's branches become lane selects, and its three cases of
+ * reduction one formula: k = 0 below 0.5 ln2 (then hi = x, lo = 0 and the result is the k = 0
+ * formula's, as the addition of 0 and the product by 2^0 change nothing), k = +-1 below 1.5 ln2,
+ * else k = trunc(x / ln2 +- 1/2). `K` holds the constants, from vectorConstants(f, EXP_CONSTANTS).
+ */
+function expInline(f: FunctionBody, K: ExpConstants, x: number, out: number, ok: number): void {
+  const ax = f.local(v128), k = f.local(v128), hi = f.local(v128), lo = f.local(v128);
+  const r = f.local(v128), t = f.local(v128), c = f.local(v128), y = f.local(v128);
+  const signOf = () => f.get(x).get(K.signBit).v128And(); // +-0 with x's sign
+  f.get(x).f64x2Abs().set(ax);
+  // k = trunc(x / ln2 + copysign(0.5, x)); +-1 between 0.5 ln2 and 1.5 ln2; 0 below.
+  f.get(x).get(K.invln2).f64x2Mul();
+  signOf().get(K.halfBits).v128Or().f64x2Add().f64x2Trunc().set(k);
+  signOf().get(K.oneBits).v128Or().get(k);
+  f.get(ax).get(K.threeHalvesLn2).f64x2Lt().v128Bitselect().set(k);
+  f.get(k).get(ax).get(K.halfLn2).f64x2Lt().v128AndNot().set(k);
+  // hi = x - k ln2HI, lo = k ln2LO, r = hi - lo.
+  f.get(x).get(k).get(K.ln2HI).f64x2Mul().f64x2Sub().set(hi);
+  f.get(k).get(K.ln2LO).f64x2Mul().set(lo);
+  f.get(hi).get(lo).f64x2Sub().set(r);
+  // c = r - t (P1 + t (P2 + t (P3 + t (P4 + t P5)))), t = r^2.
+  f.get(r).get(r).f64x2Mul().set(t);
+  f.get(r).get(t);
+  f.get(K.P1).get(t);
+  f.get(K.P2).get(t);
+  f.get(K.P3).get(t);
+  f.get(K.P4).get(t).get(K.P5).f64x2Mul().f64x2Add();
+  f.f64x2Mul().f64x2Add();
+  f.f64x2Mul().f64x2Add();
+  f.f64x2Mul().f64x2Add();
+  f.f64x2Mul().f64x2Sub().set(c);
+  // y = 1 - ((lo - r c / (2 - c)) - hi)
+  f.get(K.one).get(lo).get(r).get(c).f64x2Mul().get(K.two).get(c).f64x2Sub().f64x2Div().f64x2Sub();
+  f.get(hi).f64x2Sub().f64x2Sub().set(y);
+  // e^x = y 2^k, with 2^k built from its bits: the exponent k + 1023, in the low bits of k + 1023 + 2^52.
+  f.get(y).get(k).get(K.exponentBias).f64x2Add().i32Const(52).i64x2Shl().f64x2Mul().set(out);
+  // |x| < 2^-28: 1 + x. x = 1: E.
+  f.get(K.one).get(x).f64x2Add().get(out).get(ax).get(K.tiny).f64x2Lt().v128Bitselect().set(out);
+  f.get(K.E).get(out).get(x).get(K.one).f64x2Eq().v128Bitselect().set(out);
+  f.get(ax).get(K.limit).f64x2Lt().set(ok);
+}
+
+/** sigmoid(z, a, len) -> left out: a = 1 / (1 + e^-z). */
+function sigmoidFunction(mod: ModuleBuilder): void {
+  const f = mod.func([i32, i32, i32], [i32], "sigmoid").body;
+  const [z, a, len] = [0, 1, 2];
+  const missed = f.local(i32);
+  const x = f.local(v128), e = f.local(v128), ok = f.local(v128);
+  const K = vectorConstants(f, EXP_CONSTANTS);
+  elementwise(f, [z, a], len, (at, half) => {
+    f.get(z);
+    load(f, half, at).f64x2Neg().set(x);
+    expInline(f, K, x, e, ok);
+    f.get(a).get(K.one).get(K.one).get(e).f64x2Add().f64x2Div();
+    store(f, half, at);
+    // Count the lanes left out (of a lone last value, only lane 0).
+    f.get(missed);
+    f.get(ok).v128ConstAllOnes().v128Xor().i64x2Bitmask();
+    if (half) f.i32Const(1).i32And();
+    f.i32Popcnt().i32Add().set(missed);
+  });
+  f.get(missed);
+}

@@ -1,0 +1,205 @@
+/**
+ * A dense layer's buffers for one batch size, kept inside a WebAssembly memory, with the
+ * forward and backward passes of dense-module.ts running on them.
+ *
+ * Each workspace has a memory of its own, sized once when it is made and never grown, so the
+ * Matrix views it hands out (Z, A, dZ, dX) stay valid for good: the layer and the network read
+ * and write them like any other Matrix, and the passes copy in only what comes from outside
+ * (X, W, b, and dA from the layer after), never the buffers themselves.
+ * Not re-entrant, like the rest of the library: one pass at a time per workspace.
+ */
+import { Matrix } from "../matrix";
+import { ACT, buildDenseModule } from "./dense-module";
+
+interface DenseExports {
+  memory: WebAssembly.Memory;
+  gemm(
+    a: number, aRow: number, aCol: number, b: number, ldb: number, c: number, ldc: number,
+    n: number, k: number, m: number, bias: number, act: number, out: number, panel: number,
+  ): void;
+  gemmColumn(a: number, aRow: number, b: number, c: number, out: number, n: number, k: number, bias: number, act: number): void;
+  outer(a: number, b: number, c: number, n: number, m: number): void;
+  reluBackward(dA: number, z: number, dZ: number, len: number): void;
+  leakyReluBackward(dA: number, z: number, dZ: number, len: number): void;
+  sigmoidBackward(dA: number, a: number, dZ: number, len: number): void;
+  sigmoid(z: number, a: number, len: number): number;
+  sgd(p: number, g: number, len: number, lr: number): void;
+  sumRows(x: number, n: number, m: number, out: number): void;
+  transpose(x: number, n: number, m: number, out: number): void;
+}
+
+let compiled: WebAssembly.Module | null | undefined; // undefined: not tried; null: no wasm SIMD here
+
+function compiledModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  try {
+    const bytes = buildDenseModule();
+    if (typeof WebAssembly === "object" && WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
+  } catch {
+    // no WebAssembly SIMD: layers keep their plain buffers and loops
+  }
+  return compiled;
+}
+
+/** True when this runtime can run the dense module (WebAssembly with SIMD). */
+export function wasmDenseAvailable(): boolean {
+  return compiledModule() !== null;
+}
+
+/** The activations the module applies itself; the others run as plain loops on the views. */
+export type WasmActivation = "relu" | "leakyRelu" | "sigmoid" | "linear" | null;
+
+export class DenseWorkspace {
+  /** Pre-activation. Z: (n, nOut) */
+  readonly Z: Matrix;
+  /** Activation. A: (n, nOut) */
+  readonly A: Matrix;
+  /** dL/dZ. dZ: (n, nOut) */
+  readonly dZ: Matrix;
+  /** dL/dX, for the layer before. dX: (n, nIn) */
+  readonly dX: Matrix;
+
+  private readonly wasm: DenseExports;
+  // Byte offsets of every buffer in the memory, and the views of the inputs copied in.
+  private readonly at: Record<"X" | "W" | "WT" | "b" | "Z" | "A" | "dZ" | "dX" | "dW" | "db" | "panel", number>;
+  private readonly X: Float64Array; // (n, nIn), as of the last forward pass
+  private readonly W: Float64Array; // (nIn, nOut)
+  private readonly b: Float64Array; // (nOut)
+  private readonly dW: Float64Array; // (nIn, nOut)
+  private readonly db: Float64Array; // (nOut)
+
+  /** A workspace for batches of n rows, or null when WebAssembly SIMD is missing. */
+  static create(n: number, nIn: number, nOut: number): DenseWorkspace | null {
+    const mod = compiledModule();
+    return mod ? new DenseWorkspace(mod, n, nIn, nOut) : null;
+  }
+
+  private constructor(mod: WebAssembly.Module, readonly n: number, readonly nIn: number, readonly nOut: number) {
+    const sizes = {
+      X: n * nIn, W: nIn * nOut, WT: nIn * nOut, b: nOut, Z: n * nOut, A: n * nOut,
+      dZ: n * nOut, dX: n * nIn, dW: nIn * nOut, db: nOut,
+      panel: 4 * Math.max(nIn, nOut), // gemm's scratch: 4 rows of X (k = nIn) or of dZ (k = nOut)
+    };
+    let end = 0;
+    const at = {} as Record<keyof typeof sizes, number>;
+    for (const key of Object.keys(sizes) as (keyof typeof sizes)[]) {
+      at[key] = end;
+      end += Math.ceil(sizes[key] / 2) * 16; // 16-byte aligned, a whole f64x2
+    }
+    this.at = at;
+    this.wasm = new WebAssembly.Instance(mod, {}).exports as unknown as DenseExports;
+    const memory = this.wasm.memory;
+    if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+    // Views are made once, after the only grow: they stay attached to the buffer for good.
+    const view = (key: keyof typeof sizes) => new Float64Array(memory.buffer, at[key], sizes[key]);
+    this.X = view("X");
+    this.W = view("W");
+    this.b = view("b");
+    this.dW = view("dW");
+    this.db = view("db");
+    this.Z = new Matrix(n, nOut, view("Z"));
+    this.A = new Matrix(n, nOut, view("A"));
+    this.dZ = new Matrix(n, nOut, view("dZ"));
+    this.dX = new Matrix(n, nIn, view("dX"));
+  }
+
+  /**
+   * Z = X @ W + b, and A = f(Z) when f is one the module applies (`act`); returns whether A
+   * was filled, else the caller fills it from Z. X is copied in and kept for the backward pass
+   * (the cache).
+   * X: (n, nIn), W: (nIn, nOut), b: (1, nOut) or null.
+   */
+  forward(X: Matrix, W: Matrix, b: Matrix | null, act: WasmActivation): boolean {
+    const { at, nIn, nOut } = this;
+    this.X.set(X.data);
+    this.W.set(W.data);
+    if (b) this.b.set(b.data);
+    const code = act === "relu" ? ACT.relu : act === "leakyRelu" ? ACT.leakyRelu : ACT.none;
+    if (nOut === 1) this.wasm.gemmColumn(at.X, nIn * 8, at.W, at.Z, at.A, this.n, nIn, b ? at.b : 0, code);
+    else this.wasm.gemm(at.X, nIn * 8, 8, at.W, nOut * 8, at.Z, nOut * 8, this.n, nIn, nOut, b ? at.b : 0, code, at.A, at.panel);
+    if (act === "linear") this.A.data.set(this.Z.data);
+    // The module leaves out e^x beyond |x| = 708 and NaN (fdlibm's rare branches): then the caller redoes A.
+    if (act === "sigmoid") return this.wasm.sigmoid(at.Z, at.A, this.n * nOut) === 0;
+    return act !== null;
+  }
+
+  /**
+   * dZ = dA * f'(Z) for the activations the module knows; false (nothing done) for the others.
+   * dA is copied into dZ and multiplied there, in place: one buffer fewer for the caches to hold.
+   */
+  activationBackward(dA: Matrix, act: WasmActivation): boolean {
+    if (act === null) return false;
+    this.dZ.data.set(dA.data);
+    const { at } = this, len = this.n * this.nOut;
+    if (act === "relu") this.wasm.reluBackward(at.dZ, at.Z, at.dZ, len);
+    else if (act === "leakyRelu") this.wasm.leakyReluBackward(at.dZ, at.Z, at.dZ, len);
+    else if (act === "sigmoid") this.wasm.sigmoidBackward(at.dZ, at.A, at.dZ, len);
+    return true;
+  }
+
+  /**
+   * From dZ (already in this.dZ): dW = X^T @ dZ (nIn, nOut) and db = the column sums of dZ
+   * (1, nOut), written into the caller's matrices; and dX = dZ @ W^T (n, nIn) into this.dX
+   * when `needDX`. X is the one the forward pass saw; W is copied in again.
+   */
+  gradients(W: Matrix, dW: Matrix, db: Matrix | null, needDX: boolean): void {
+    const { at, n, nIn, nOut, wasm } = this;
+    if (nOut >= 4 || nIn <= nOut) {
+      // dW = X^T dZ: row i of X^T is column i of X, so its elements are 8 bytes apart and its steps nIn * 8.
+      wasm.gemm(at.X, 8, nIn * 8, at.dZ, nOut * 8, at.dW, nOut * 8, nIn, n, nOut, 0, ACT.none, 0, at.panel);
+    } else {
+      // A layer of one to three units would fill only part of each vector: compute dW^T = dZ^T X
+      // (nOut, nIn) instead, the same products added in the same order, and transpose it.
+      wasm.gemm(at.dZ, 8, nOut * 8, at.X, nIn * 8, at.WT, nIn * 8, nOut, n, nIn, 0, ACT.none, 0, at.panel);
+      wasm.transpose(at.WT, nOut, nIn, at.dW);
+    }
+    dW.data.set(this.dW);
+    if (db) {
+      wasm.sumRows(at.dZ, n, nOut, at.db);
+      db.data.set(this.db);
+    }
+    if (needDX) {
+      this.W.set(W.data);
+      if (nOut === 1) {
+        wasm.outer(at.dZ, at.W, at.dX, n, nIn); // W (nIn, 1) is already laid out as W^T (1, nIn)
+      } else {
+        wasm.transpose(at.W, nIn, nOut, at.WT); // W^T: (nOut, nIn), so that dX = dZ @ W^T reads it row by row
+        wasm.gemm(at.dZ, nOut * 8, 8, at.WT, nIn * 8, at.dX, nIn * 8, n, nOut, nIn, 0, ACT.none, 0, at.panel);
+      }
+    }
+  }
+}
+
+/** The memory `sgdStep` copies parameters into: one instance, grown as needed. */
+let scratch: { wasm: DenseExports; f64: Float64Array; views: Map<number, Float64Array> } | null = null;
+
+/**
+ * p -= lr * g in WebAssembly, for a parameter matrix and its gradient (copied in, p copied back):
+ * a training step's update, bit for bit the plain loop's, without allocating. False (nothing
+ * done) without wasm SIMD.
+ */
+export function sgdStep(p: Float64Array, g: Float64Array, lr: number): boolean {
+  const mod = compiledModule();
+  if (!mod) return false;
+  if (!scratch) {
+    const wasm = new WebAssembly.Instance(mod, {}).exports as unknown as DenseExports;
+    scratch = { wasm, f64: new Float64Array(wasm.memory.buffer), views: new Map() };
+  }
+  const gAt = Math.ceil(p.length / 2) * 2; // in f64s, 16-byte aligned
+  const memory = scratch.wasm.memory;
+  const bytes = (gAt + g.length) * 8;
+  if (bytes > memory.buffer.byteLength) {
+    memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+    scratch.f64 = new Float64Array(memory.buffer);
+    scratch.views.clear(); // they saw the buffer before it grew
+  }
+  // The updated p, as a view made once per length: a training loop updates the same few shapes.
+  let updated = scratch.views.get(p.length);
+  if (!updated) scratch.views.set(p.length, (updated = scratch.f64.subarray(0, p.length)));
+  scratch.f64.set(p, 0);
+  scratch.f64.set(g, gAt);
+  scratch.wasm.sgd(0, gAt * 8, p.length, lr);
+  p.set(updated);
+  return true;
+}

@@ -1,0 +1,164 @@
+// The benchmark's rules (bench/results.ts, bench/report.ts) and its peers' agreement with us:
+// a short run of each workload through each peer process must give our loss, to 1e-6 for NumPy
+// and 1e-4 for TensorFlow.js. Nothing here times anything.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import type { PeerResult } from "../bench/protocol";
+import { renderMarkdown } from "../bench/report";
+import {
+  BenchResults, PeerOutcome, WorkloadOutcome, judgeTargets, median, mergeRounds, numpyBaseline, relativeMaxDifference, speedVsNumpy, trainOutcome,
+} from "../bench/results";
+import { startingNetwork, TrainId, trainWorkload } from "../bench/workloads";
+import { Matrix } from "../src/index";
+
+const ROOT = join(__dirname, "..");
+
+function outcome(peer: PeerOutcome["peer"], median: number, matches = true): PeerOutcome {
+  return { peer, median, seconds: [median], matches };
+}
+
+function workload(id: string, peers: PeerOutcome[], kind: "train" | "matmul" = "train"): WorkloadOutcome {
+  return { id, title: `(${id})`, kind, samples: id === "c" ? 1797 * 20 : undefined, peers };
+}
+
+test("median of odd and even counts; none of nothing", () => {
+  assert.equal(median([3, 1, 2]), 2);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.equal(median([]), null);
+});
+
+test("a peer's time counts only when its loss is within its tolerance of ours", () => {
+  const r = (loss: number): PeerResult => ({ peer: "x", workload: "a", seconds: [1], loss, readyAt: 1500, maxRssKB: 2048, readyRssKB: 1024, version: "v" });
+  assert.equal(trainOutcome("numpy", r(0.5 + 9e-7), 0.5, 1000).matches, true);
+  assert.equal(trainOutcome("numpy", r(0.5 + 2e-6), 0.5, 1000).matches, false);
+  assert.equal(trainOutcome("tfjs-wasm", r(0.5 + 9e-5), 0.5, 1000).matches, true);
+  assert.equal(trainOutcome("tfjs-cpu", r(0.5 + 2e-4), 0.5, 1000).matches, false);
+  assert.equal(trainOutcome("numpy", r(NaN), 0.5, 1000).matches, false);
+  const o = trainOutcome("numpy", r(0.5), 0.5, 1000);
+  assert.equal(o.startupSeconds, 0.5);
+  assert.equal(o.peakRssMB, 2);
+  assert.equal(o.readyRssMB, 1);
+});
+
+test("a product agrees by its largest error relative to its largest entry; NaN never agrees", () => {
+  assert.equal(relativeMaxDifference([1, 2, 4], [1, 2, 4]), 0);
+  assert.ok(Math.abs(relativeMaxDifference([1, 2, 4.004], [1, 2, 4]) - 0.001) < 1e-12);
+  assert.equal(relativeMaxDifference([NaN, 2], [1, 2]), Infinity);
+  assert.equal(relativeMaxDifference([1], [1, 2]), Infinity);
+});
+
+test("rounds merge: all runs pooled, a match only if every round matched, the worst difference and memory", () => {
+  const a = { ...outcome("numpy", 1), seconds: [1, 3], difference: 1e-9, peakRssMB: 30, startupSeconds: 0.5 };
+  const b = { ...outcome("numpy", 2), seconds: [2, 4], difference: 2e-9, peakRssMB: 40, startupSeconds: 0.7 };
+  const m = mergeRounds([a, b]);
+  assert.deepEqual(m.seconds, [1, 3, 2, 4]);
+  assert.equal(m.median, 2.5);
+  assert.equal(m.difference, 2e-9);
+  assert.equal(m.peakRssMB, 40);
+  assert.equal(m.startupSeconds, 0.6);
+  assert.equal(mergeRounds([a, { ...b, matches: false }]).matches, false);
+  const failedRound = mergeRounds([a, { ...b, seconds: [], median: null, error: "exit 1" }]);
+  assert.equal(failedRound.matches, false);
+  assert.equal(failedRound.error, "exit 1");
+  assert.equal(mergeRounds([{ ...a, seconds: [0.002] }], 2 * 256 ** 3).gflops?.toFixed(2), "16.78");
+});
+
+test("ratios are taken against the faster NumPy that agrees with us", () => {
+  const w = workload("a", [outcome("ours", 1), outcome("numpy", 4), outcome("numpy-1t", 3), outcome("tfjs-wasm", 2)]);
+  assert.equal(numpyBaseline(w)?.peer, "numpy-1t");
+  assert.equal(speedVsNumpy(w, "ours"), 3);
+  assert.equal(speedVsNumpy(w, "tfjs-wasm"), 1.5);
+  const differs = workload("a", [outcome("ours", 1), outcome("numpy", 4), outcome("numpy-1t", 3, false)]);
+  assert.equal(numpyBaseline(differs)?.peer, "numpy");
+  assert.equal(numpyBaseline(workload("a", [outcome("ours", 1)])), undefined);
+});
+
+test("the five targets: met, not met, and not measured when a peer is missing or differs", () => {
+  const d256 = workload("d256", [{ ...outcome("ours", 0.002), gflops: 9 }], "matmul");
+  const met = judgeTargets(
+    [
+      workload("a", [outcome("ours", 1), outcome("numpy", 3)]),
+      workload("b", [outcome("ours", 1), outcome("numpy", 1.4)]),
+      workload("c", [outcome("ours", 0.4), outcome("numpy", 0.2), outcome("tfjs-wasm", 1.6)]),
+      d256,
+    ],
+    { seconds: 59, notebooks: [], jobs: 2 },
+  );
+  assert.deepEqual(met.map((t) => [t.id, t.met]), [["a", true], ["b", false], ["c", true], ["c-rate", false], ["d", true], ["e", true]]);
+  assert.match(met.find((t) => t.id === "c")!.measured, /90k samples\/s/);
+  assert.equal(met.find((t) => t.id === "c-rate")!.measured, "90k samples/s"); // 89,850: not over 90k
+
+  const unmeasured = judgeTargets(
+    [
+      workload("a", [outcome("ours", 1), outcome("numpy", 3, false)]),
+      workload("c", [outcome("ours", 0.4), outcome("numpy", 0.1)]),
+    ],
+    null,
+  );
+  assert.deepEqual(unmeasured.map((t) => [t.id, t.met]), [["a", null], ["b", null], ["c", null], ["c-rate", false], ["d", null], ["e", null]]);
+  assert.match(unmeasured[0].measured, /result differs/);
+});
+
+test("the Markdown report shows every workload, strikes through a result that differs, and says how to reproduce", () => {
+  const results: BenchResults = {
+    date: "2026-01-01T00:00:00Z", commit: "abc1234",
+    machine: { cpu: "CPU", cores: 2, memoryGB: 8, os: "Linux", node: "v20", loadAtStart: [0.1, 0.2, 0.3], loadAtEnd: [0.1, 0.2, 0.3] },
+    settings: { repeats: 6, rounds: 2, budgetSeconds: 20 },
+    versions: { ours: "scratchnet", numpy: "NumPy 2" },
+    workloads: [workload("a", [{ ...outcome("ours", 0.05), seconds: [0.05, 0.05, 0.05], loss: 0.1, peakRssMB: 90 }, { ...outcome("numpy", 0.2, false), difference: 0.01 }])],
+    course: { seconds: 42, notebooks: [{ name: "00-setup-check.ipynb", seconds: 3 }], jobs: 2 },
+    targets: [], messages: ["a note"],
+  };
+  const md = renderMarkdown(results);
+  assert.match(md, /\| \(a\) \| 50\.0 ms \| ~~0\.200 s~~ result differs \|/);
+  assert.match(md, /\*\*DIFFERS\*\*/);
+  assert.match(md, /\*\*42\.0 s\*\*/);
+  assert.match(md, /npm run bench/);
+  assert.match(md, /- a note/);
+});
+
+/** Runs one peer process on a shortened workload and returns its result line. */
+function runPeer(command: string, args: string[], id: TrainId, epochs: number): PeerResult | { skipped: string } {
+  const dir = mkdtempSync(join(tmpdir(), "scratchnet-bench-test-"));
+  try {
+    const file = join(dir, `${id}.json`);
+    writeFileSync(file, JSON.stringify({ ...trainWorkload(id), epochs }));
+    const r = spawnSync(command, [...args, file, "1", "60"], { cwd: ROOT, encoding: "utf8", timeout: 300_000 });
+    if (r.error) return { skipped: `${command}: ${r.error.message}` };
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Our loss for the same shortened workload, in this process. */
+function ourLoss(id: TrainId, epochs: number): number {
+  const w = trainWorkload(id);
+  const net = startingNetwork(w);
+  const { loss } = net.fit(Matrix.from(w.X), Matrix.column(w.y), { epochs, learningRate: w.learningRate, loss: w.loss, batchSize: w.batchSize });
+  return loss.at(-1)!;
+}
+
+const hasNumpy = spawnSync(process.env.SCRATCHNET_PYTHON ?? "python3", ["-c", "import numpy"]).status === 0;
+const SHORT: Record<TrainId, number> = { a: 100, b: 20, c: 2 };
+
+for (const id of ["a", "b", "c"] as const) {
+  test(`NumPy computes our algorithm: workload (${id}), ${SHORT[id]} epochs, the same loss to 1e-6`, { skip: !hasNumpy && "python3 with numpy is not available" }, () => {
+    const r = runPeer(process.env.SCRATCHNET_PYTHON ?? "python3", [join(ROOT, "bench", "peer_numpy.py")], id, SHORT[id]);
+    assert.ok(!("skipped" in r));
+    assert.ok(Math.abs(r.loss! - ourLoss(id, SHORT[id])) <= 1e-6, `NumPy ${r.loss}, ours ${ourLoss(id, SHORT[id])}`);
+  });
+}
+
+for (const backend of ["cpu", "wasm"]) {
+  test(`TensorFlow.js (${backend}) trains the same network: workload (c), 1 epoch, the same loss to 1e-4`, () => {
+    const r = runPeer(process.execPath, ["--import", "tsx", join(ROOT, "bench", "peer-tfjs.ts"), backend], "c", 1);
+    assert.ok(!("skipped" in r));
+    assert.ok(Math.abs(r.loss! - ourLoss("c", 1)) <= 1e-4, `TF.js ${r.loss}, ours ${ourLoss("c", 1)}`);
+  });
+}
