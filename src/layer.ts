@@ -116,7 +116,8 @@ export class Layer {
    *   dW = X^T @ dZ   (nIn, nOut)
    *   db = sum of dZ over the rows   (1, nOut)
    *   dX = dZ @ W^T   (n, nIn)
-   * (In WebAssembly, X is the copy the forward pass took: the cache, as of that pass.)
+   * (In WebAssembly, X is read where it is when another layer's workspace holds it, as here;
+   * an X from elsewhere, such as the data, is the copy the forward pass took, its cache.)
    */
   backwardFromDZ(needDX = true): Matrix | null {
     const ws = this.lastWorkspace();
@@ -144,11 +145,26 @@ export class Layer {
     return this.lastWorkspace().dZ;
   }
 
+  /**
+   * Gives these layers (a network's, in order) their buffers for batches of n rows at once, the
+   * WebAssembly ones in one memory: then each layer reads its input and its dA where the layers
+   * next to it wrote them, instead of copying them in. Layers that have them already keep theirs.
+   */
+  static shareWorkspaces(layers: readonly Layer[], n: number): void {
+    const wanted = layers.filter((l) => !l.workspaces.has(n) && l.wantsWasm(n));
+    const shared = wanted.length > 1 ? DenseWorkspace.chain(n, wanted.map((l) => [l.nIn, l.nOut])) : null;
+    shared?.forEach((wasm, i) => wanted[i].workspaces.set(n, { Z: wasm.Z, A: wasm.A, dZ: wasm.dZ, dX: wasm.dX, wasm }));
+  }
+
+  private wantsWasm(n: number): boolean {
+    return n * this.nIn * this.nOut >= WASM_DENSE_MIN_MULTIPLY_ADDS;
+  }
+
   private workspace(n: number): Workspace {
     let ws = this.workspaces.get(n);
     if (!ws) {
       const { nIn, nOut } = this;
-      const wasm = n * nIn * nOut >= WASM_DENSE_MIN_MULTIPLY_ADDS ? DenseWorkspace.create(n, nIn, nOut) : null;
+      const wasm = this.wantsWasm(n) ? DenseWorkspace.create(n, nIn, nOut) : null;
       ws = wasm
         ? { Z: wasm.Z, A: wasm.A, dZ: wasm.dZ, dX: wasm.dX, wasm }
         : { Z: new Matrix(n, nOut), A: new Matrix(n, nOut), dZ: new Matrix(n, nOut), dX: new Matrix(n, nIn), wasm };

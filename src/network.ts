@@ -253,8 +253,15 @@ export class Network {
 
   // --- the two passes -------------------------------------------------------------
 
+  /** Batch sizes whose workspaces the layers already have, shared (Layer.shareWorkspaces). */
+  private readonly sharedBatchSizes = new Set<number>();
+
   /** Feedforward through every layer; returns the last layer's own output buffer. */
   private forward(X: Matrix): Matrix {
+    if (!this.sharedBatchSizes.has(X.rows)) {
+      Layer.shareWorkspaces(this.layers, X.rows);
+      this.sharedBatchSizes.add(X.rows);
+    }
     let A = X;
     for (let l = 0; l < this.layers.length; l++) A = this.layers[l].forward(A);
     return A;

@@ -123,6 +123,31 @@ test("compiled to CommonJS by tsc, as `npm run build` does, the dense module sti
   }
 });
 
+test("layers sharing one memory read each other's buffers in place, and a layer fed its own buffers copies them", () => {
+  const rng = new RandomState(4);
+  const n = 40;
+  const l1 = new Layer(randomMatrix(rng, 6, 6), randomMatrix(rng, 1, 6), "relu");
+  const l2 = new Layer(randomMatrix(rng, 6, 3), randomMatrix(rng, 1, 3), "leakyRelu");
+  Layer.shareWorkspaces([l1, l2], n);
+  const X = randomMatrix(rng, n, 6, true), dOut = randomMatrix(rng, n, 3);
+  const r1 = reference(X, l1.W, l1.b!, activations.relu, new Matrix(n, 6));
+  const A1 = l1.forward(X);
+  const r2 = reference(A1.clone(), l2.W, l2.b!, activations.leakyRelu, dOut);
+  assertSame(l2.forward(A1).data, r2.A.data, "l2 reads l1's A in place");
+  const dA1 = l2.backward(dOut)!;
+  assertSame(dA1.data, r2.dX.data, "l2's dX");
+  assertSame(l2.dW.data, r2.dW.data, "l2's dW, from l1's A read in place");
+  const back = reference(X, l1.W, l1.b!, activations.relu, dA1.clone());
+  l1.backward(dA1);
+  assertSame(l1.dZBuffer().data, back.dZ.data, "l1 reads l2's dX in place");
+  assertSame(l1.dW.data, back.dW.data, "l1's dW");
+  // Fed its own output (6 -> 6), the layer must not overwrite its input while it reads it.
+  const own = l1.output.clone();
+  const again = reference(own, l1.W, l1.b!, activations.relu, new Matrix(n, 6));
+  assertSame(l1.forward(l1.output).data, again.A.data, "l1 fed its own A");
+  assert.notEqual(r1.A, A1);
+});
+
 test("the wasm sigmoid's e^x is V8's Math.exp bit for bit, also where fdlibm branches", () => {
   const n = 4099; // odd, so the lone last value is covered too
   const ws = DenseWorkspace.create(n, 1, 1)!;

@@ -2,10 +2,11 @@
  * A dense layer's buffers for one batch size, kept inside a WebAssembly memory, with the
  * forward and backward passes of dense-module.ts running on them.
  *
- * Each workspace has a memory of its own, sized once when it is made and never grown, so the
- * Matrix views it hands out (Z, A, dZ, dX) stay valid for good: the layer and the network read
- * and write them like any other Matrix, and the passes copy in only what comes from outside
- * (X, W, b, and dA from the layer after), never the buffers themselves.
+ * A memory is sized once, when its workspaces are made, and never grown, so the Matrix views
+ * they hand out (Z, A, dZ, dX) stay valid for good: the layer and the network read and write
+ * them like any other Matrix. The workspaces of a network's layers share one memory
+ * (`DenseWorkspace.chain`), so that a layer reads its input X (the layer before's A) and its dA
+ * (the layer after's dX) where they are; what comes from elsewhere (the data, W, b) is copied in.
  * Not re-entrant, like the rest of the library: one pass at a time per workspace.
  */
 import { Matrix } from "../matrix";
@@ -61,38 +62,73 @@ export class DenseWorkspace {
   readonly dX: Matrix;
 
   private readonly wasm: DenseExports;
+  /** The memory's buffer, fixed for good: the views of every workspace in it share it. */
+  private readonly buffer: ArrayBuffer;
   // Byte offsets of every buffer in the memory, and the views of the inputs copied in.
   private readonly at: Record<"X" | "W" | "WT" | "b" | "Z" | "A" | "dZ" | "dX" | "dW" | "db" | "panel", number>;
-  private readonly X: Float64Array; // (n, nIn), as of the last forward pass
+  /** This workspace's bytes in the memory: [start, end). */
+  private readonly start: number;
+  private readonly end: number;
+  private readonly X: Float64Array; // (n, nIn), when X comes from outside the memory
   private readonly W: Float64Array; // (nIn, nOut)
   private readonly b: Float64Array; // (nOut)
   private readonly dW: Float64Array; // (nIn, nOut)
   private readonly db: Float64Array; // (nOut)
+  /** Where the last forward pass read X: its copy at `at.X`, or another workspace's buffer. */
+  private xAt = 0;
 
   /** A workspace for batches of n rows, or null when WebAssembly SIMD is missing. */
   static create(n: number, nIn: number, nOut: number): DenseWorkspace | null {
-    const mod = compiledModule();
-    return mod ? new DenseWorkspace(mod, n, nIn, nOut) : null;
+    return DenseWorkspace.chain(n, [[nIn, nOut]])?.[0] ?? null;
   }
 
-  private constructor(mod: WebAssembly.Module, readonly n: number, readonly nIn: number, readonly nOut: number) {
+  /**
+   * Workspaces for several layers, each [nIn, nOut], for batches of n rows, in one memory;
+   * or null when WebAssembly SIMD is missing.
+   */
+  static chain(n: number, shapes: [number, number][]): DenseWorkspace[] | null {
+    const mod = compiledModule();
+    if (!mod) return null;
+    let end = 0;
+    const layouts = shapes.map(([nIn, nOut]) => {
+      const layout = DenseWorkspace.layout(n, nIn, nOut, end);
+      end = layout.end;
+      return layout;
+    });
+    const wasm = new WebAssembly.Instance(mod, {}).exports as unknown as DenseExports;
+    const memory = wasm.memory;
+    if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+    // Views are made only now, after the only grow: they stay attached to the buffer for good.
+    return shapes.map(([nIn, nOut], i) => new DenseWorkspace(wasm, layouts[i], n, nIn, nOut));
+  }
+
+  /** The buffers of one workspace, from byte `start`, each 16-byte aligned (a whole f64x2). */
+  private static layout(n: number, nIn: number, nOut: number, start: number) {
     const sizes = {
       X: n * nIn, W: nIn * nOut, WT: nIn * nOut, b: nOut, Z: n * nOut, A: n * nOut,
       dZ: n * nOut, dX: n * nIn, dW: nIn * nOut, db: nOut,
       panel: 4 * Math.max(nIn, nOut), // gemm's scratch: 4 rows of X (k = nIn) or of dZ (k = nOut)
     };
-    let end = 0;
+    let end = start;
     const at = {} as Record<keyof typeof sizes, number>;
     for (const key of Object.keys(sizes) as (keyof typeof sizes)[]) {
       at[key] = end;
-      end += Math.ceil(sizes[key] / 2) * 16; // 16-byte aligned, a whole f64x2
+      end += Math.ceil(sizes[key] / 2) * 16;
     }
+    return { sizes, at, start, end };
+  }
+
+  private constructor(
+    wasm: DenseExports, layout: ReturnType<typeof DenseWorkspace.layout>,
+    readonly n: number, readonly nIn: number, readonly nOut: number,
+  ) {
+    const { sizes, at } = layout;
+    this.wasm = wasm;
+    this.buffer = wasm.memory.buffer;
     this.at = at;
-    this.wasm = new WebAssembly.Instance(mod, {}).exports as unknown as DenseExports;
-    const memory = this.wasm.memory;
-    if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
-    // Views are made once, after the only grow: they stay attached to the buffer for good.
-    const view = (key: keyof typeof sizes) => new Float64Array(memory.buffer, at[key], sizes[key]);
+    this.start = layout.start;
+    this.end = layout.end;
+    const view = (key: keyof typeof sizes) => new Float64Array(this.buffer, at[key], sizes[key]);
     this.X = view("X");
     this.W = view("W");
     this.b = view("b");
@@ -105,19 +141,31 @@ export class DenseWorkspace {
   }
 
   /**
+   * The byte offset of m's values when they lie in this memory, outside this workspace's own
+   * buffers (another layer's A or dX), so the passes can read them in place; else null.
+   */
+  private inPlace(m: Matrix): number | null {
+    const d = m.data;
+    if (d.buffer !== this.buffer) return null;
+    return d.byteOffset + d.byteLength <= this.start || d.byteOffset >= this.end ? d.byteOffset : null;
+  }
+
+  /**
    * Z = X @ W + b, and A = f(Z) when f is one the module applies (`act`); returns whether A
-   * was filled, else the caller fills it from Z. X is copied in and kept for the backward pass
-   * (the cache).
-   * X: (n, nIn), W: (nIn, nOut), b: (1, nOut) or null.
+   * was filled, else the caller fills it from Z. X: (n, nIn), W: (nIn, nOut), b: (1, nOut) or null.
+   * The backward pass reads X again: where it is when X is another workspace's buffer in this
+   * memory (as the plain loops read the layer's X), else the copy taken here (the cache).
    */
   forward(X: Matrix, W: Matrix, b: Matrix | null, act: WasmActivation): boolean {
     const { at, nIn, nOut } = this;
-    this.X.set(X.data);
+    const shared = this.inPlace(X);
+    if (shared === null) this.X.set(X.data);
+    const x = (this.xAt = shared ?? at.X);
     this.W.set(W.data);
     if (b) this.b.set(b.data);
     const code = act === "relu" ? ACT.relu : act === "leakyRelu" ? ACT.leakyRelu : ACT.none;
-    if (nOut === 1) this.wasm.gemmColumn(at.X, nIn * 8, at.W, at.Z, at.A, this.n, nIn, b ? at.b : 0, code);
-    else this.wasm.gemm(at.X, nIn * 8, 8, at.W, nOut * 8, at.Z, nOut * 8, this.n, nIn, nOut, b ? at.b : 0, code, at.A, at.panel);
+    if (nOut === 1) this.wasm.gemmColumn(x, nIn * 8, at.W, at.Z, at.A, this.n, nIn, b ? at.b : 0, code);
+    else this.wasm.gemm(x, nIn * 8, 8, at.W, nOut * 8, at.Z, nOut * 8, this.n, nIn, nOut, b ? at.b : 0, code, at.A, at.panel);
     if (act === "linear") this.A.data.set(this.Z.data);
     // The module leaves out e^x beyond |x| = 708 and NaN (fdlibm's rare branches): then the caller redoes A.
     if (act === "sigmoid") return this.wasm.sigmoid(at.Z, at.A, this.n * nOut) === 0;
@@ -126,32 +174,37 @@ export class DenseWorkspace {
 
   /**
    * dZ = dA * f'(Z) for the activations the module knows; false (nothing done) for the others.
-   * dA is copied into dZ and multiplied there, in place: one buffer fewer for the caches to hold.
+   * dA is read where it is when it is another workspace's buffer in this memory (the layer
+   * after's dX); else it is copied into dZ and multiplied there, in place.
    */
   activationBackward(dA: Matrix, act: WasmActivation): boolean {
     if (act === null) return false;
-    this.dZ.data.set(dA.data);
     const { at } = this, len = this.n * this.nOut;
-    if (act === "relu") this.wasm.reluBackward(at.dZ, at.Z, at.dZ, len);
-    else if (act === "leakyRelu") this.wasm.leakyReluBackward(at.dZ, at.Z, at.dZ, len);
-    else if (act === "sigmoid") this.wasm.sigmoidBackward(at.dZ, at.A, at.dZ, len);
+    let from = act === "linear" ? null : this.inPlace(dA);
+    if (from === null) {
+      this.dZ.data.set(dA.data);
+      from = at.dZ;
+    }
+    if (act === "relu") this.wasm.reluBackward(from, at.Z, at.dZ, len);
+    else if (act === "leakyRelu") this.wasm.leakyReluBackward(from, at.Z, at.dZ, len);
+    else if (act === "sigmoid") this.wasm.sigmoidBackward(from, at.A, at.dZ, len);
     return true;
   }
 
   /**
    * From dZ (already in this.dZ): dW = X^T @ dZ (nIn, nOut) and db = the column sums of dZ
    * (1, nOut), written into the caller's matrices; and dX = dZ @ W^T (n, nIn) into this.dX
-   * when `needDX`. X is the one the forward pass saw; W is copied in again.
+   * when `needDX`. X is read as `forward` says; W is copied in again.
    */
   gradients(W: Matrix, dW: Matrix, db: Matrix | null, needDX: boolean): void {
-    const { at, n, nIn, nOut, wasm } = this;
+    const { at, n, nIn, nOut, wasm } = this, x = this.xAt;
     if (nOut >= 4 || nIn <= nOut) {
       // dW = X^T dZ: row i of X^T is column i of X, so its elements are 8 bytes apart and its steps nIn * 8.
-      wasm.gemm(at.X, 8, nIn * 8, at.dZ, nOut * 8, at.dW, nOut * 8, nIn, n, nOut, 0, ACT.none, 0, at.panel);
+      wasm.gemm(x, 8, nIn * 8, at.dZ, nOut * 8, at.dW, nOut * 8, nIn, n, nOut, 0, ACT.none, 0, at.panel);
     } else {
       // A layer of one to three units would fill only part of each vector: compute dW^T = dZ^T X
       // (nOut, nIn) instead, the same products added in the same order, and transpose it.
-      wasm.gemm(at.dZ, 8, nOut * 8, at.X, nIn * 8, at.WT, nIn * 8, nOut, n, nIn, 0, ACT.none, 0, at.panel);
+      wasm.gemm(at.dZ, 8, nOut * 8, x, nIn * 8, at.WT, nIn * 8, nOut, n, nIn, 0, ACT.none, 0, at.panel);
       wasm.transpose(at.WT, nOut, nIn, at.dW);
     }
     dW.data.set(this.dW);
