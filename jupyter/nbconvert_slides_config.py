@@ -1,5 +1,5 @@
-# nbconvert settings for the slides (`--to slides`) of notebooks that the export already executed
-# (with nbconvert_config.py, which also saved the executed .ipynb). nbconvert_config.py's settings,
+# nbconvert settings for the slides of notebooks that the export has just executed (read by
+# scratchnet_nbconvert.write_slides, in the same process). nbconvert_config.py's settings,
 # minus the execution; reveal.js 4 decks of the cells tagged for slides only, written to the site's
 # slides/ folder, so every script comes from ../assets/ and nothing from the network.
 import os

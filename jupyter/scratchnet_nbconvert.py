@@ -5,20 +5,27 @@ the cell's stderr), so plain nbconvert shows `In [ ]:` and fails with an empty `
 NumberedExecutePreprocessor numbers the code cells itself and, when a cell fails, raises
 NotebookCellError naming the notebook, the cell number, its source and the stderr text; it also
 writes that message to $SCRATCHNET_ERROR_FILE so that scripts/export.ts can show it verbatim.
-With $SCRATCHNET_EXECUTED_FILE set, it also saves the executed notebook there (the export renders
-the slides from it, and tests read its outputs), so a notebook is executed only once.
+With $SCRATCHNET_EXECUTED_FILE set, it also saves the executed notebook there (tests read its
+outputs); with $SCRATCHNET_SLIDES_FILE set, it renders the notebook's reveal.js deck there too
+(settings from jupyter/nbconvert_slides_config.py), in the same process, so a notebook is executed
+once and the export needs no second nbconvert run for the slides.
 Loaded through jupyter/nbconvert_config.py (`jupyter nbconvert --config ...`).
 
 TaggedSlidesPreprocessor makes a deck of the cells tagged for slides only (see
-jupyter/nbconvert_render_config.py): nbconvert would otherwise put every cell on some slide.
+jupyter/nbconvert_slides_config.py): nbconvert would otherwise put every cell on some slide.
 """
+import copy
 import os
 import re
 
 import nbformat
+from traitlets.config.loader import PyFileConfigLoader
 
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbconvert.exporters import SlidesExporter
 from nbconvert.preprocessors import ExecutePreprocessor, Preprocessor
+
+SLIDES_CONFIG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "nbconvert_slides_config.py")
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -36,6 +43,9 @@ class NumberedExecutePreprocessor(ExecutePreprocessor):
         path = os.environ.get("SCRATCHNET_EXECUTED_FILE")
         if path:
             nbformat.write(nb, path)
+        slides = os.environ.get("SCRATCHNET_SLIDES_FILE")
+        if slides:
+            write_slides(nb, slides)
         return nb, resources
 
     def preprocess_cell(self, cell, resources, index):
@@ -76,6 +86,18 @@ class NumberedExecutePreprocessor(ExecutePreprocessor):
             with open(path, "w", encoding="utf-8") as f:
                 f.write(message)
         return NotebookCellError(message)
+
+
+def write_slides(nb, path):
+    """Renders the executed notebook `nb` (left as it is) to a reveal.js deck at `path`, written whole or not at all."""
+    config = PyFileConfigLoader(os.path.basename(SLIDES_CONFIG), os.path.dirname(SLIDES_CONFIG)).load_config()
+    name = os.path.basename(path).removesuffix(".slides.html")
+    body, _ = SlidesExporter(config=config).from_notebook_node(copy.deepcopy(nb), resources={"metadata": {"name": name}})
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    partial = path + ".partial"
+    with open(partial, "w", encoding="utf-8") as f:
+        f.write(body)
+    os.replace(partial, path)
 
 
 class TaggedSlidesPreprocessor(Preprocessor):

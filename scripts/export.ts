@@ -5,8 +5,8 @@
  * first markdown cell); site/NN-name.html is one executed notebook; site/slides/NN-name.slides.html
  * is its reveal.js deck, made of the cells tagged for slides; site/assets/ holds plotly.js, MathJax,
  * require.js, jQuery and reveal.js, so a page asks no other host for anything.
- * Each notebook is executed once: nbconvert writes its page and saves the executed .ipynb, from
- * which one more nbconvert run renders all the decks.
+ * Each notebook is executed once, by one nbconvert process that writes its page, its deck and the
+ * executed .ipynb.
  * The site is built in a temporary folder next to it and swapped in only when every notebook ran;
  * a failing cell fails the export with the notebook, the cell number, its source and the error.
  */
@@ -54,7 +54,6 @@ export interface ExportResult {
 }
 
 const NBCONVERT_CONFIG = join(ROOT, "jupyter", "nbconvert_config.py");
-const SLIDES_CONFIG = join(ROOT, "jupyter", "nbconvert_slides_config.py");
 
 /** Executes every notebook and, when all succeed, replaces `outDir` with the new site. */
 export async function exportSite(options: ExportOptions = {}): Promise<ExportResult> {
@@ -84,7 +83,7 @@ export async function exportSite(options: ExportOptions = {}): Promise<ExportRes
     log(`export: executing ${files.length} notebook(s), ${jobs} at a time`);
     await pool(pages, jobs, async (page, i) => {
       const t0 = Date.now();
-      page.error = await runNbconvert(python, files[i], build, options.env ?? {});
+      page.error = await runNbconvert(python, files[i], build, page.slides, options.env ?? {});
       page.seconds = (Date.now() - t0) / 1000;
       log(`  ${page.error ? "FAILED" : "ok    "} ${page.notebook.padEnd(36)} ${page.seconds.toFixed(1).padStart(6)} s`);
     });
@@ -93,16 +92,7 @@ export async function exportSite(options: ExportOptions = {}): Promise<ExportRes
       return { ok: false, outDir, pages, seconds: (Date.now() - started) / 1000 };
     }
     const withSlides = pages.filter((p) => p.slides);
-    if (withSlides.length > 0) {
-      const t0 = Date.now();
-      const error = await renderSlides(python, withSlides.map((p) => join(executed, p.notebook)), join(build, "slides"), options.env ?? {});
-      if (error) {
-        for (const page of withSlides) page.error = error;
-        return { ok: false, outDir, pages, seconds: (Date.now() - started) / 1000 };
-      }
-      log(`export: ${withSlides.length} slide deck(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-      writeRevealAssets(join(build, "assets", "reveal.js"));
-    }
+    if (withSlides.length > 0) writeRevealAssets(join(build, "assets", "reveal.js"));
     pages.forEach((page, i) => finishPage(join(build, page.page), page, pages[i - 1], pages[i + 1]));
     for (const page of withSlides) finishSlides(join(build, page.slides as string), page);
     writeFileSync(join(build, "index.html"), indexHtml(pages, options.edition));
@@ -130,45 +120,34 @@ export function hasSlides(nb: Notebook): boolean {
 }
 
 /**
- * Runs one notebook through nbconvert: its page in build/, the executed notebook in build/.executed/;
+ * Runs one notebook through nbconvert: its page in build/, the executed notebook in build/.executed/
+ * and, when `slides` names it, its deck (rendered in the same process, from the same execution);
  * resolves to undefined, or to the error to show.
  */
-function runNbconvert(python: string, notebook: string, build: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+function runNbconvert(python: string, notebook: string, build: string, slides: string | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const name = basename(notebook, ".ipynb");
   const errorFile = join(build, ".errors", `${name}.txt`);
   const executedFile = join(build, ".executed", `${name}.ipynb`);
+  const slidesFile = slides ? join(build, slides) : undefined;
   const args = ["-m", "nbconvert", "--config", NBCONVERT_CONFIG, "--to", "html", "--output-dir", build, "--output", name, notebook];
   return new Promise((done) => {
     const child = spawn(python, args, {
       cwd: dirname(notebook),
-      env: jupyterEnv({ SCRATCHNET_PLOTLY_URL: "assets/plotly.min.js", SCRATCHNET_ERROR_FILE: errorFile, SCRATCHNET_EXECUTED_FILE: executedFile, ...env }),
+      env: jupyterEnv({
+        SCRATCHNET_PLOTLY_URL: "assets/plotly.min.js", SCRATCHNET_ERROR_FILE: errorFile, SCRATCHNET_EXECUTED_FILE: executedFile,
+        ...(slidesFile ? { SCRATCHNET_SLIDES_FILE: slidesFile } : {}), ...env,
+      }),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stderr += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("close", (code) => {
-      if (code === 0 && existsSync(join(build, `${name}.html`)) && existsSync(executedFile)) return done(undefined);
+      const written = [join(build, `${name}.html`), executedFile, ...(slidesFile ? [slidesFile] : [])];
+      if (code === 0 && written.every((f) => existsSync(f))) return done(undefined);
       if (existsSync(errorFile)) return done(readFileSync(errorFile, "utf8"));
       const tail = stderr.trim().split("\n").slice(-40).join("\n");
       done(`${basename(notebook)}: nbconvert failed (exit ${code})\n${tail}\n`);
-    });
-  });
-}
-
-/** Renders executed notebooks, all in one nbconvert run, to reveal.js decks in `outDir`; resolves to the error, if any. */
-function renderSlides(python: string, notebooks: string[], outDir: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const args = ["-m", "nbconvert", "--config", SLIDES_CONFIG, "--to", "slides", "--output-dir", outDir, ...notebooks];
-  return new Promise((done) => {
-    const child = spawn(python, args, { cwd: dirname(notebooks[0]), env: jupyterEnv(env), stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    child.on("close", (code) => {
-      const missing = notebooks.map((nb) => `${basename(nb, ".ipynb")}.slides.html`).filter((f) => !existsSync(join(outDir, f)));
-      if (code === 0 && missing.length === 0) return done(undefined);
-      const tail = output.trim().split("\n").slice(-40).join("\n");
-      done(`slides: nbconvert --to slides failed (exit ${code}${missing.length ? `; missing ${missing.join(", ")}` : ""})\n${tail}\n`);
     });
   });
 }
