@@ -16,7 +16,7 @@ import { cpus } from "os";
 import { basename, dirname, join, relative, resolve, sep } from "path";
 import { escapeHtml, plotlyBundle } from "../src/plot";
 import { Notebook, listNotebooks, readNotebook, titleAndSummary } from "./lib/notebooks";
-import { NOTEBOOKS, ROOT, SetupError, ensureJupyter, jupyterEnv, linkLibrary, buildLibrary } from "./lib/project";
+import { JUPYTER_STATE, NOTEBOOKS, ROOT, SetupError, ensureJupyter, jupyterEnv, linkLibrary, buildLibrary } from "./lib/project";
 
 export interface ExportOptions {
   notebooksDir?: string;
@@ -33,6 +33,12 @@ export interface ExportOptions {
   executedDir?: string;
   /** Which edition the table of contents says this is, e.g. "student edition". */
   edition?: string;
+  /**
+   * Where to read and keep each notebook's last execution time, which sets the order notebooks
+   * start in (longest first). Default: .jupyter/export-seconds.json for the course's own notebooks,
+   * none for other folders.
+   */
+  timingsFile?: string | null;
 }
 
 export interface PageResult {
@@ -80,13 +86,18 @@ export async function exportSite(options: ExportOptions = {}): Promise<ExportRes
       if (options.slides !== false && hasSlides(nb)) page.slides = `slides/${name}.slides.html`;
       return page;
     });
-    log(`export: executing ${files.length} notebook(s), ${jobs} at a time`);
-    await pool(pages, jobs, async (page, i) => {
+    const timingsFile = options.timingsFile !== undefined ? options.timingsFile : notebooksDir === resolve(NOTEBOOKS) ? TIMINGS_FILE : null;
+    const timings = timingsFile ? readTimings(timingsFile) : {};
+    const order = longestFirst(pages.map((p) => p.notebook), timings);
+    const ordered = pages.some((p) => p.notebook in timings) ? " (longest first, by the last export's timings)" : "";
+    log(`export: executing ${files.length} notebook(s), ${jobs} at a time${ordered}`);
+    await pool(pages, jobs, order, async (page, i) => {
       const t0 = Date.now();
       page.error = await runNbconvert(python, files[i], build, page.slides, options.env ?? {});
       page.seconds = (Date.now() - t0) / 1000;
       log(`  ${page.error ? "FAILED" : "ok    "} ${page.notebook.padEnd(36)} ${page.seconds.toFixed(1).padStart(6)} s`);
     });
+    if (timingsFile) writeTimings(timingsFile, pages);
     const failed = pages.filter((p) => p.error);
     if (failed.length > 0) {
       return { ok: false, outDir, pages, seconds: (Date.now() - started) / 1000 };
@@ -152,15 +163,49 @@ function runNbconvert(python: string, notebook: string, build: string, slides: s
   });
 }
 
-async function pool<T>(items: T[], size: number, run: (item: T, index: number) => Promise<void>): Promise<void> {
+/**
+ * Runs `run` on every item, `size` at a time, starting them in `order` (indices into items).
+ * Longest first is what keeps both cores busy to the end: started last, a long notebook runs alone.
+ */
+async function pool<T>(items: T[], size: number, order: number[], run: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
+    while (next < order.length) {
+      const i = order[next++];
       await run(items[i], i);
     }
   };
   await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
+}
+
+/** Where the export keeps how long each notebook took last time (project-local state, not committed). */
+const TIMINGS_FILE = join(JUPYTER_STATE, "export-seconds.json");
+
+/** Seconds per notebook file name from the last export, or {} when there is none (or it is unreadable). */
+function readTimings(file: string): Record<string, number> {
+  try {
+    const json: unknown = JSON.parse(readFileSync(file, "utf8"));
+    return typeof json === "object" && json !== null ? (json as Record<string, number>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The order to start notebooks in: longest first by the last export's timings; reading order for the rest. */
+export function longestFirst(names: string[], seconds: Record<string, number>): number[] {
+  const known = (name: string) => (typeof seconds[name] === "number" && Number.isFinite(seconds[name]) ? seconds[name] : -1);
+  return names.map((_, i) => i).sort((a, b) => known(names[b]) - known(names[a]) || a - b);
+}
+
+function writeTimings(file: string, pages: PageResult[]): void {
+  const seconds = { ...readTimings(file) };
+  for (const page of pages) if (!page.error) seconds[page.notebook] = page.seconds;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(seconds, null, 1) + "\n");
+  } catch {
+    // only a scheduling hint: an export never fails for it
+  }
 }
 
 function packageDir(name: string): string {

@@ -11,7 +11,7 @@ import { after, before, describe, test } from "node:test";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { ExportResult, exportSite } from "../../scripts/export";
+import { ExportResult, exportSite, longestFirst } from "../../scripts/export";
 import { ensureJupyter } from "../../scripts/lib/project";
 
 const quiet = () => undefined;
@@ -116,4 +116,34 @@ describe("the export", () => {
       assert.ok(existsSync(join(out, "assets", asset)), asset);
     }
   });
+
+  test("keeps each notebook's time in the timings file, and starts the longest first next time", async () => {
+    const nbs = join(work, "timed");
+    mkdirSync(nbs);
+    writeNotebook(nbs, "01-quick.ipynb", [["markdown", "# Quick"], ["code", "1 + 1"]]);
+    writeNotebook(nbs, "02-slow.ipynb", [["markdown", "# Slow"], ["code", "const t0 = Date.now();\nwhile (Date.now() - t0 < 1500) {}"]]);
+    const timingsFile = join(work, "timings", "export-seconds.json");
+    const lines: string[] = [];
+    const first = await exportSite({ notebooksDir: nbs, outDir: join(work, "site-timed"), python, timingsFile, jobs: 1, log: (l) => lines.push(l) });
+    assert.equal(first.ok, true, first.pages.map((p) => p.error).join("\n"));
+    const seconds = JSON.parse(readFileSync(timingsFile, "utf8"));
+    assert.deepEqual(Object.keys(seconds).sort(), ["01-quick.ipynb", "02-slow.ipynb"]);
+    assert.ok(seconds["02-slow.ipynb"] > seconds["01-quick.ipynb"], JSON.stringify(seconds));
+    assert.ok(lines.every((l) => !l.includes("longest first")), "the first export has no timings to go by");
+
+    lines.length = 0;
+    const second = await exportSite({ notebooksDir: nbs, outDir: join(work, "site-timed"), python, timingsFile, jobs: 1, log: (l) => lines.push(l) });
+    assert.equal(second.ok, true);
+    assert.ok(lines.some((l) => l.includes("longest first, by the last export's timings")), lines.join("\n"));
+    const started = lines.filter((l) => /\.ipynb/.test(l)).map((l) => l.trim().split(/\s+/)[1]);
+    assert.deepEqual(started, ["02-slow.ipynb", "01-quick.ipynb"], "with one job, the slow notebook ran first");
+    assert.deepEqual(second.pages.map((p) => p.notebook), ["01-quick.ipynb", "02-slow.ipynb"], "pages keep the reading order");
+  });
+});
+
+test("longestFirst: known notebooks by time, longest first; unknown ones after them in reading order", () => {
+  const names = ["00-a.ipynb", "01-b.ipynb", "02-c.ipynb", "03-d.ipynb"];
+  assert.deepEqual(longestFirst(names, {}), [0, 1, 2, 3]);
+  assert.deepEqual(longestFirst(names, { "01-b.ipynb": 3, "03-d.ipynb": 9 }), [3, 1, 0, 2]);
+  assert.deepEqual(longestFirst(names, { "00-a.ipynb": 5, "02-c.ipynb": 5, "01-b.ipynb": Number.NaN }), [0, 2, 1, 3]);
 });
