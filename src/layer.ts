@@ -106,7 +106,8 @@ export class Layer {
    */
   backward(dA: Matrix, needDX = true): Matrix | null {
     const ws = this.lastWorkspace();
-    if (!ws.wasm || !ws.wasm.activationBackward(dA, this.wasmActivation)) this.activation.backward(ws.Z, ws.A, dA, ws.dZ);
+    if (ws.wasm && ws.wasm.backward(dA, this.wasmActivation, this.W, this.dW, this.db, needDX)) return needDX ? ws.dX : null;
+    this.activation.backward(ws.Z, ws.A, dA, ws.dZ);
     return this.backwardFromDZ(needDX);
   }
 
@@ -122,7 +123,7 @@ export class Layer {
   backwardFromDZ(needDX = true): Matrix | null {
     const ws = this.lastWorkspace();
     if (ws.wasm) {
-      ws.wasm.gradients(this.W, this.dW, this.db, needDX);
+      ws.wasm.backward(null, null, this.W, this.dW, this.db, needDX);
       return needDX ? ws.dX : null;
     }
     matmulInto(this.X!, ws.dZ, this.dW, true, false);

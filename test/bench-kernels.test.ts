@@ -87,13 +87,18 @@ test("every remainder of the tiles (rows, columns, a lone column, k = 1) equals 
         if (!ws.forward(X, W, b, name)) activations[name].forward(ws.Z, ws.A);
         assertSame(ws.Z.data, ref.Z.data, `${where}: Z`);
         assertSame(ws.A.data, ref.A.data, `${where}: A`);
-        assert.equal(ws.activationBackward(dA, name), true);
-        assertSame(ws.dZ.data, ref.dZ.data, `${where}: dZ`);
         const dW = new Matrix(nIn, nOut), db = new Matrix(1, nOut);
-        ws.gradients(W, dW, db, true);
+        assert.equal(ws.backward(dA, name, W, dW, db, true), true);
+        assertSame(ws.dZ.data, ref.dZ.data, `${where}: dZ`);
         assertSame(dW.data, ref.dW.data, `${where}: dW`);
         assertSame(db.data, ref.db.data, `${where}: db`);
         assertSame(ws.dX.data, ref.dX.data, `${where}: dX`);
+        // From a dZ already in place (the fused output gradients), without db or dX.
+        const dW2 = new Matrix(nIn, nOut);
+        ws.dX.data.fill(7);
+        assert.equal(ws.backward(null, null, W, dW2, null, false), true);
+        assertSame(dW2.data, ref.dW.data, `${where}: dW from dZ`);
+        assert.ok(ws.dX.data.every((v) => v === 7), `${where}: dX left alone when not needed`);
       }
     }
   }

@@ -38,8 +38,11 @@ import { FunctionBody, ModuleBuilder, ValType } from "./emit";
 
 const { i32, v128 } = ValType;
 
-/** The `act` argument of `gemm`. */
-export const ACT = { none: 0, relu: 1, leakyRelu: 2 } as const;
+/**
+ * The `act` argument of `gemm` (none, relu, leakyRelu) and of `forward` and `backward`, which
+ * also take sigmoid and linear (A = Z; dZ = dA).
+ */
+export const ACT = { none: 0, relu: 1, leakyRelu: 2, sigmoid: 3, linear: 4 } as const;
 
 /** Rows of C per tile, largest first: full tiles, then the 2- and 1-row remainders. */
 const TILE_ROWS = [4, 2, 1] as const;
@@ -48,17 +51,96 @@ const TILE_COLS = [4, 2, 1] as const;
 
 export function buildDenseModule(): ArrayBuffer {
   const mod = new ModuleBuilder(1);
-  gemmFunction(mod);
-  gemmColumnFunction(mod);
-  outerFunction(mod);
-  activationBackwardFunction(mod, "reluBackward", false);
-  activationBackwardFunction(mod, "leakyReluBackward", true);
-  sigmoidBackwardFunction(mod);
-  sumRowsFunction(mod);
-  transposeFunction(mod);
-  sigmoidFunction(mod);
+  const fn = {
+    gemm: gemmFunction(mod),
+    gemmColumn: gemmColumnFunction(mod),
+    outer: outerFunction(mod),
+    reluBackward: activationBackwardFunction(mod, "reluBackward", false),
+    leakyReluBackward: activationBackwardFunction(mod, "leakyReluBackward", true),
+    sigmoidBackward: sigmoidBackwardFunction(mod),
+    sumRows: sumRowsFunction(mod),
+    transpose: transposeFunction(mod),
+    sigmoid: sigmoidFunction(mod),
+  };
   sgdFunction(mod);
+  layerForwardFunction(mod, fn);
+  layerBackwardFunction(mod, fn);
   return mod.encode();
+}
+
+type Functions = Record<"gemm" | "gemmColumn" | "outer" | "reluBackward" | "leakyReluBackward" | "sigmoidBackward" | "sumRows" | "transpose" | "sigmoid", number>;
+
+/**
+ * forward(x, ldx, w, b, z, a, n, nIn, nOut, act, panel) -> left out: a layer's whole forward pass
+ * in one call from JavaScript (each call costs more than the work of a small layer):
+ *   Z (n, nOut) = X (n, nIn) @ W (nIn, nOut) + b   (b may be 0: no bias)
+ *   A = f(Z) for act = relu or leakyRelu (applied in the product's registers), sigmoid (over Z,
+ *   after it), linear (a copy of Z), or none (the caller applies f).
+ * Returns sigmoid's count of values left out (else 0). X's rows are ldx bytes apart.
+ */
+function layerForwardFunction(mod: ModuleBuilder, fn: Functions): void {
+  const f = mod.func([i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32], [i32], "forward").body;
+  const [x, ldx, w, b, z, a, n, nIn, nOut, act, panel] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const fused = f.local(i32); // relu or leakyRelu, which gemm applies; else none
+  f.get(act).i32Const(ACT.none).get(act).i32Const(ACT.leakyRelu).i32LeS().select().set(fused);
+  f.get(nOut).i32Const(1).i32Eq().if(
+    () => f.get(x).get(ldx).get(w).get(z).get(a).get(n).get(nIn).get(b).get(fused).call(fn.gemmColumn),
+    () => {
+      f.get(x).get(ldx).i32Const(8).get(w).get(nOut).i32Const(3).i32Shl().get(z).get(nOut).i32Const(3).i32Shl();
+      f.get(n).get(nIn).get(nOut).get(b).get(fused).get(a).get(panel).call(fn.gemm);
+    },
+  );
+  f.get(act).i32Const(ACT.linear).i32Eq().if(() => f.get(a).get(z).get(n).get(nOut).i32Mul().i32Const(3).i32Shl().memoryCopy());
+  f.get(act).i32Const(ACT.sigmoid).i32Eq().if(() => {
+    f.get(z).get(a).get(n).get(nOut).i32Mul().call(fn.sigmoid).return();
+  });
+  f.i32Const(0);
+}
+
+/**
+ * backward(act, dA, z, a, dZ, x, w, wT, dW, db, dX, n, nIn, nOut, needDX, panel): a layer's whole
+ * backward pass in one call from JavaScript:
+ *   dZ = dA * f'(Z)   for act = relu, leakyRelu or sigmoid; for none, dZ is already in place
+ *   dW = X^T @ dZ   (nIn, nOut)
+ *   db = the column sums of dZ   (nOut), when db is not 0
+ *   dX = dZ @ W^T   (n, nIn), when needDX is not 0
+ * X (n, nIn) is row-major; wT is scratch of nIn * nOut values.
+ */
+function layerBackwardFunction(mod: ModuleBuilder, fn: Functions): void {
+  const f = mod.func([i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32], [], "backward").body;
+  const [act, dA, z, a, dZ, x, w, wT, dW, db, dX, n, nIn, nOut, needDX, panel] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+  const len = f.local(i32);
+  f.get(n).get(nOut).i32Mul().set(len);
+  f.get(act).i32Const(ACT.relu).i32Eq().if(() => f.get(dA).get(z).get(dZ).get(len).call(fn.reluBackward));
+  f.get(act).i32Const(ACT.leakyRelu).i32Eq().if(() => f.get(dA).get(z).get(dZ).get(len).call(fn.leakyReluBackward));
+  f.get(act).i32Const(ACT.sigmoid).i32Eq().if(() => f.get(dA).get(a).get(dZ).get(len).call(fn.sigmoidBackward));
+  // dW = X^T dZ: row i of X^T is column i of X, so its elements are 8 bytes apart and its steps nIn * 8.
+  // A layer of one to three units would fill only part of each vector: then dW^T = dZ^T X
+  // (nOut, nIn) instead, the same products added in the same order, transposed into dW.
+  f.get(nOut).i32Const(4).i32GeS().get(nIn).get(nOut).i32LeS().i32Or().if(
+    () => {
+      f.get(x).i32Const(8).get(nIn).i32Const(3).i32Shl().get(dZ).get(nOut).i32Const(3).i32Shl().get(dW).get(nOut).i32Const(3).i32Shl();
+      f.get(nIn).get(n).get(nOut).i32Const(0).i32Const(ACT.none).i32Const(0).get(panel).call(fn.gemm);
+    },
+    () => {
+      f.get(dZ).i32Const(8).get(nOut).i32Const(3).i32Shl().get(x).get(nIn).i32Const(3).i32Shl().get(wT).get(nIn).i32Const(3).i32Shl();
+      f.get(nOut).get(n).get(nIn).i32Const(0).i32Const(ACT.none).i32Const(0).get(panel).call(fn.gemm);
+      f.get(wT).get(nOut).get(nIn).get(dW).call(fn.transpose);
+    },
+  );
+  f.get(db).if(() => f.get(dZ).get(n).get(nOut).get(db).call(fn.sumRows));
+  f.get(needDX).if(() => {
+    f.get(nOut).i32Const(1).i32Eq().if(
+      // W (nIn, 1) is already laid out as W^T (1, nIn).
+      () => f.get(dZ).get(w).get(dX).get(n).get(nIn).call(fn.outer),
+      () => {
+        // W^T: (nOut, nIn), so that dX = dZ @ W^T reads it row by row.
+        f.get(w).get(nIn).get(nOut).get(wT).call(fn.transpose);
+        f.get(dZ).get(nOut).i32Const(3).i32Shl().i32Const(8).get(wT).get(nIn).i32Const(3).i32Shl().get(dX).get(nIn).i32Const(3).i32Shl();
+        f.get(n).get(nOut).get(nIn).i32Const(0).i32Const(ACT.none).i32Const(0).get(panel).call(fn.gemm);
+      },
+    );
+  });
 }
 
 /** local += other local */
@@ -110,8 +192,8 @@ type Layout = "adjacent" | "packed" | "rows";
 /** A row block is packed into a panel when at least this many columns (three tiles) reuse it. */
 const PACK_MIN_COLUMNS = 12;
 
-function gemmFunction(mod: ModuleBuilder): void {
-  const f = mod.func([i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32], [], "gemm").body;
+function gemmFunction(mod: ModuleBuilder): number {
+  const { index, body: f } = mod.func([i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32], [], "gemm");
   const [a, aRow, aCol, b, ldb, c, ldc, n, k, m, bias, act, out, panel] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
   const rowsLeft = f.local(i32);
   const colsLeft = f.local(i32);
@@ -261,6 +343,7 @@ function gemmFunction(mod: ModuleBuilder): void {
     }
   };
   f.get(aRow).i32Const(8).i32Eq().if(() => allRows(true), () => allRows(false));
+  return index;
 }
 
 /**
@@ -268,8 +351,8 @@ function gemmFunction(mod: ModuleBuilder): void {
  * activation into out[i], as gemm does for m = 1, but with rows i and i + 1 in the two lanes
  * of a vector: gemm's tiles would fill half of each vector and leave the other half idle.
  */
-function gemmColumnFunction(mod: ModuleBuilder): void {
-  const f = mod.func([i32, i32, i32, i32, i32, i32, i32, i32, i32], [], "gemmColumn").body;
+function gemmColumnFunction(mod: ModuleBuilder): number {
+  const { index, body: f } = mod.func([i32, i32, i32, i32, i32, i32, i32, i32, i32], [], "gemmColumn");
   const [a, aRow, b, c, out, n, k, bias, act] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const rowsLeft = f.local(i32), steps = f.local(i32), pb = f.local(i32);
   const rowPtr = f.local(i32); // a's row i
@@ -337,11 +420,12 @@ function gemmColumnFunction(mod: ModuleBuilder): void {
   whileAtLeast(f, rowsLeft, 4, () => group(4));
   ifAtLeast(f, rowsLeft, 2, () => group(2));
   ifAtLeast(f, rowsLeft, 1, () => group(1));
+  return index;
 }
 
 /** outer(a, b, c, n, m): c[i][j] = 0 + a[i] b[j], a row at a time, each row an elementwise loop over b. */
-function outerFunction(mod: ModuleBuilder): void {
-  const f = mod.func([i32, i32, i32, i32, i32], [], "outer").body;
+function outerFunction(mod: ModuleBuilder): number {
+  const { index, body: f } = mod.func([i32, i32, i32, i32, i32], [], "outer");
   const [a, b, c, n, m] = [0, 1, 2, 3, 4];
   const rowsLeft = f.local(i32), pb = f.local(i32), av = f.local(v128);
   f.get(n).set(rowsLeft);
@@ -357,6 +441,7 @@ function outerFunction(mod: ModuleBuilder): void {
     f.get(m).i32Const(1).i32And().if(() => addConst(f, c, 8)); // the loop moved c past whole pairs only
     addConst(f, a, 8);
   });
+  return index;
 }
 
 /**
@@ -383,8 +468,8 @@ const store = (f: FunctionBody, half: boolean, offset: number) => (half ? f.v128
  * name(dA, z, dZ, len): dZ = dA * f'(Z) for ReLU (dA where z > 0, else 0) or leaky ReLU
  * (dA where z > 0, else 0.01 dA).
  */
-function activationBackwardFunction(mod: ModuleBuilder, name: string, leaky: boolean): void {
-  const f = mod.func([i32, i32, i32, i32], [], name).body;
+function activationBackwardFunction(mod: ModuleBuilder, name: string, leaky: boolean): number {
+  const { index, body: f } = mod.func([i32, i32, i32, i32], [], name);
   const [dA, z, dZ, len] = [0, 1, 2, 3];
   const g = f.local(v128);
   const slope = vectorConstants(f, { slope: LEAKY_RELU_SLOPE }).slope;
@@ -398,11 +483,12 @@ function activationBackwardFunction(mod: ModuleBuilder, name: string, leaky: boo
     load(f, half, at).v128Const0().f64x2Gt().v128Bitselect();
     store(f, half, at);
   });
+  return index;
 }
 
 /** sigmoidBackward(dA, a, dZ, len): dZ = (dA * a) * (1 - a), in that order, as activations.ts computes it. */
-function sigmoidBackwardFunction(mod: ModuleBuilder): void {
-  const f = mod.func([i32, i32, i32, i32], [], "sigmoidBackward").body;
+function sigmoidBackwardFunction(mod: ModuleBuilder): number {
+  const { index, body: f } = mod.func([i32, i32, i32, i32], [], "sigmoidBackward");
   const [dA, a, dZ, len] = [0, 1, 2, 3];
   const av = f.local(v128);
   const one = vectorConstants(f, { one: 1 }).one;
@@ -414,11 +500,12 @@ function sigmoidBackwardFunction(mod: ModuleBuilder): void {
     load(f, half, at).get(av).f64x2Mul().get(one).get(av).f64x2Sub().f64x2Mul();
     store(f, half, at);
   });
+  return index;
 }
 
 /** sgd(p, g, len, lr): p = p - (lr * g). */
-function sgdFunction(mod: ModuleBuilder): void {
-  const f = mod.func([i32, i32, i32, ValType.f64], [], "sgd").body;
+function sgdFunction(mod: ModuleBuilder): number {
+  const { index, body: f } = mod.func([i32, i32, i32, ValType.f64], [], "sgd");
   const [p, g, len, lr] = [0, 1, 2, 3];
   const rate = f.local(v128);
   f.get(lr).f64x2Splat().set(rate);
@@ -428,11 +515,12 @@ function sgdFunction(mod: ModuleBuilder): void {
     load(f, half, at).f64x2Mul().f64x2Sub();
     store(f, half, at);
   });
+  return index;
 }
 
 /** sumRows(x, n, m, out): out[j] = 0 + x[0][j] + x[1][j] + ... in row order, 4 columns at a time. */
-function sumRowsFunction(mod: ModuleBuilder): void {
-  const f = mod.func([i32, i32, i32, i32], [], "sumRows").body;
+function sumRowsFunction(mod: ModuleBuilder): number {
+  const { index, body: f } = mod.func([i32, i32, i32, i32], [], "sumRows");
   const [x, n, m, out] = [0, 1, 2, 3];
   const colsLeft = f.local(i32);
   const col = f.local(i32);
@@ -471,11 +559,12 @@ function sumRowsFunction(mod: ModuleBuilder): void {
   whileAtLeast(f, colsLeft, 4, () => strip(4));
   ifAtLeast(f, colsLeft, 2, () => strip(2));
   ifAtLeast(f, colsLeft, 1, () => strip(1));
+  return index;
 }
 
 /** transpose(x, n, m, out): out[j][i] = x[i][j]. */
-function transposeFunction(mod: ModuleBuilder): void {
-  const f = mod.func([i32, i32, i32, i32], [], "transpose").body;
+function transposeFunction(mod: ModuleBuilder): number {
+  const { index, body: f } = mod.func([i32, i32, i32, i32], [], "transpose");
   const [x, n, m, out] = [0, 1, 2, 3];
   const i = f.local(i32), j = f.local(i32);
   const from = f.local(i32), to = f.local(i32);
@@ -502,6 +591,7 @@ function transposeFunction(mod: ModuleBuilder): void {
       f.br(0);
     });
   });
+  return index;
 }
 
 // --- e^x, two at a time --------------------------------------------------------------------
@@ -604,8 +694,8 @@ function expInline(f: FunctionBody, K: ExpConstants, x: number, out: number, ok:
 }
 
 /** sigmoid(z, a, len) -> left out: a = 1 / (1 + e^-z). */
-function sigmoidFunction(mod: ModuleBuilder): void {
-  const f = mod.func([i32, i32, i32], [i32], "sigmoid").body;
+function sigmoidFunction(mod: ModuleBuilder): number {
+  const { index, body: f } = mod.func([i32, i32, i32], [i32], "sigmoid");
   const [z, a, len] = [0, 1, 2];
   const missed = f.local(i32);
   const x = f.local(v128), e = f.local(v128), ok = f.local(v128);
@@ -623,4 +713,5 @@ function sigmoidFunction(mod: ModuleBuilder): void {
     f.i32Popcnt().i32Add().set(missed);
   });
   f.get(missed);
+  return index;
 }

@@ -25,6 +25,11 @@ interface DenseExports {
   sigmoidBackward(dA: number, a: number, dZ: number, len: number): void;
   sigmoid(z: number, a: number, len: number): number;
   sgd(p: number, g: number, len: number, lr: number): void;
+  forward(x: number, ldx: number, w: number, b: number, z: number, a: number, n: number, nIn: number, nOut: number, act: number, panel: number): number;
+  backward(
+    act: number, dA: number, z: number, a: number, dZ: number, x: number, w: number, wT: number, dW: number, db: number,
+    dX: number, n: number, nIn: number, nOut: number, needDX: number, panel: number,
+  ): void;
   sumRows(x: number, n: number, m: number, out: number): void;
   transpose(x: number, n: number, m: number, out: number): void;
 }
@@ -153,74 +158,53 @@ export class DenseWorkspace {
   /**
    * Z = X @ W + b, and A = f(Z) when f is one the module applies (`act`); returns whether A
    * was filled, else the caller fills it from Z. X: (n, nIn), W: (nIn, nOut), b: (1, nOut) or null.
-   * The backward pass reads X again: where it is when X is another workspace's buffer in this
-   * memory (as the plain loops read the layer's X), else the copy taken here (the cache).
+   * One call into the module (`forward`), which matters for small layers, where a call costs more
+   * than the arithmetic. The backward pass reads X again: where it is when X is another
+   * workspace's buffer in this memory (as the plain loops read the layer's X), else the copy
+   * taken here (the cache).
    */
   forward(X: Matrix, W: Matrix, b: Matrix | null, act: WasmActivation): boolean {
-    const { at, nIn, nOut } = this;
+    const { at } = this;
     const shared = this.inPlace(X);
     if (shared === null) this.X.set(X.data);
     const x = (this.xAt = shared ?? at.X);
     this.W.set(W.data);
     if (b) this.b.set(b.data);
-    const code = act === "relu" ? ACT.relu : act === "leakyRelu" ? ACT.leakyRelu : ACT.none;
-    if (nOut === 1) this.wasm.gemmColumn(x, nIn * 8, at.W, at.Z, at.A, this.n, nIn, b ? at.b : 0, code);
-    else this.wasm.gemm(x, nIn * 8, 8, at.W, nOut * 8, at.Z, nOut * 8, this.n, nIn, nOut, b ? at.b : 0, code, at.A, at.panel);
-    if (act === "linear") this.A.data.set(this.Z.data);
+    const code = act === null ? ACT.none : ACT[act];
+    const missed = this.wasm.forward(x, this.nIn * 8, at.W, b ? at.b : 0, at.Z, at.A, this.n, this.nIn, this.nOut, code, at.panel);
     // The module leaves out e^x beyond |x| = 708 and NaN (fdlibm's rare branches): then the caller redoes A.
-    if (act === "sigmoid") return this.wasm.sigmoid(at.Z, at.A, this.n * nOut) === 0;
-    return act !== null;
+    return act !== null && missed === 0;
   }
 
   /**
-   * dZ = dA * f'(Z) for the activations the module knows; false (nothing done) for the others.
-   * dA is read where it is when it is another workspace's buffer in this memory (the layer
-   * after's dX); else it is copied into dZ and multiplied there, in place.
+   * The backward pass, in one call into the module (`backward`):
+   *   dZ = dA * f'(Z)   (for the module's activations; with dA null, dZ is already in this.dZ)
+   *   dW = X^T @ dZ   (nIn, nOut) and db = the column sums of dZ   (1, nOut), into the caller's matrices
+   *   dX = dZ @ W^T   (n, nIn), into this.dX, when `needDX`
+   * dA (n, nOut) is read where it is when it is another workspace's buffer in this memory (the
+   * layer after's dX), else copied into dZ and multiplied there, in place. X is read as `forward`
+   * says; W is copied in again. Returns false, doing nothing, for a dA through an activation the
+   * module does not know: the caller computes dZ, then calls this with dA null.
    */
-  activationBackward(dA: Matrix, act: WasmActivation): boolean {
-    if (act === null) return false;
-    const { at } = this, len = this.n * this.nOut;
-    let from = act === "linear" ? null : this.inPlace(dA);
-    if (from === null) {
-      this.dZ.data.set(dA.data);
-      from = at.dZ;
+  backward(dA: Matrix | null, act: WasmActivation, W: Matrix, dW: Matrix, db: Matrix | null, needDX: boolean): boolean {
+    if (dA !== null && act === null) return false;
+    const { at } = this;
+    let code: number = ACT.none;
+    let from = at.dZ;
+    if (dA !== null) {
+      const shared = act === "linear" ? null : this.inPlace(dA);
+      if (shared === null) this.dZ.data.set(dA.data);
+      else from = shared;
+      code = act === "linear" ? ACT.none : ACT[act as Exclude<WasmActivation, null>];
     }
-    if (act === "relu") this.wasm.reluBackward(from, at.Z, at.dZ, len);
-    else if (act === "leakyRelu") this.wasm.leakyReluBackward(from, at.Z, at.dZ, len);
-    else if (act === "sigmoid") this.wasm.sigmoidBackward(from, at.A, at.dZ, len);
-    return true;
-  }
-
-  /**
-   * From dZ (already in this.dZ): dW = X^T @ dZ (nIn, nOut) and db = the column sums of dZ
-   * (1, nOut), written into the caller's matrices; and dX = dZ @ W^T (n, nIn) into this.dX
-   * when `needDX`. X is read as `forward` says; W is copied in again.
-   */
-  gradients(W: Matrix, dW: Matrix, db: Matrix | null, needDX: boolean): void {
-    const { at, n, nIn, nOut, wasm } = this, x = this.xAt;
-    if (nOut >= 4 || nIn <= nOut) {
-      // dW = X^T dZ: row i of X^T is column i of X, so its elements are 8 bytes apart and its steps nIn * 8.
-      wasm.gemm(x, 8, nIn * 8, at.dZ, nOut * 8, at.dW, nOut * 8, nIn, n, nOut, 0, ACT.none, 0, at.panel);
-    } else {
-      // A layer of one to three units would fill only part of each vector: compute dW^T = dZ^T X
-      // (nOut, nIn) instead, the same products added in the same order, and transpose it.
-      wasm.gemm(at.dZ, 8, nOut * 8, x, nIn * 8, at.WT, nIn * 8, nOut, n, nIn, 0, ACT.none, 0, at.panel);
-      wasm.transpose(at.WT, nOut, nIn, at.dW);
-    }
+    if (needDX) this.W.set(W.data);
+    this.wasm.backward(
+      code, from, at.Z, at.A, at.dZ, this.xAt, at.W, at.WT, at.dW, db ? at.db : 0, at.dX,
+      this.n, this.nIn, this.nOut, needDX ? 1 : 0, at.panel,
+    );
     dW.data.set(this.dW);
-    if (db) {
-      wasm.sumRows(at.dZ, n, nOut, at.db);
-      db.data.set(this.db);
-    }
-    if (needDX) {
-      this.W.set(W.data);
-      if (nOut === 1) {
-        wasm.outer(at.dZ, at.W, at.dX, n, nIn); // W (nIn, 1) is already laid out as W^T (1, nIn)
-      } else {
-        wasm.transpose(at.W, nIn, nOut, at.WT); // W^T: (nOut, nIn), so that dX = dZ @ W^T reads it row by row
-        wasm.gemm(at.dZ, nOut * 8, 8, at.WT, nIn * 8, at.dX, nIn * 8, n, nOut, nIn, 0, ACT.none, 0, at.panel);
-      }
-    }
+    if (db) db.data.set(this.db);
+    return true;
   }
 }
 

@@ -180,6 +180,9 @@ export class FunctionBody {
   i32Mul(): this {
     return this.emit(0x6c);
   }
+  i32Or(): this {
+    return this.emit(0x72);
+  }
   i32And(): this {
     return this.emit(0x71);
   }
