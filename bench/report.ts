@@ -37,6 +37,18 @@ function agreementCell(w: WorkloadOutcome, peer: PeerId): string {
   return `${d} ${p.matches ? "ok" : `**DIFFERS** (tolerance ${TOLERANCE[peer]})`}`;
 }
 
+/** How fast the cores ran for us, by the CPU probe, when the results record it. */
+function probeLine(r: BenchResults): string[] {
+  const { probeMsAtStart: start, probeMsAtEnd: end } = r.machine;
+  if (start === undefined || end === undefined) return [];
+  return [
+    "",
+    `A fixed CPU-bound loop (\`cpuProbe\` in bench/run.ts) took ${start.toFixed(0)} ms at the start and ${end.toFixed(0)} ms at the end.` +
+      " This machine is a virtual one with neighbours: the same loop has taken from about 230 ms to 880 ms on it within an hour," +
+      " so absolute times swing with the host's load. Each ratio compares runs taken in turn, close together, and swings less.",
+  ];
+}
+
 /** The spread of the one-minute load average as each peer started, when the results record it. */
 function loadRange(r: BenchResults): string[] {
   const loads = r.workloads.flatMap((w) => w.peers.map((p) => p.loadAtStart)).filter((x): x is number => x !== undefined);
@@ -60,6 +72,7 @@ export function renderMarkdown(r: BenchResults): string {
       " agrees with ours: the loss after the last epoch to 1e-6 (NumPy) or 1e-4 (TensorFlow.js, float32), a product to the" +
       " same tolerances relative to its largest entry. Times are wall-clock, in-process, of the training loop alone.",
     ...loadRange(r),
+    ...probeLine(r),
     "",
     "## Targets",
     "",

@@ -93,6 +93,12 @@ export interface BenchResults {
     /** 1, 5 and 15-minute load averages. */
     loadAtStart: number[];
     loadAtEnd: number[];
+    /**
+     * Milliseconds of a fixed CPU-bound loop (bench/run.ts, `cpuProbe`), the fastest of 3, at the
+     * start and at the end: how fast the machine's cores were running for us at the time.
+     */
+    probeMsAtStart?: number;
+    probeMsAtEnd?: number;
   };
   /** Timed runs per peer and workload in all, split over `rounds` processes run in turn with the other peers'. */
   settings: { repeats: number; rounds: number; budgetSeconds: number };

@@ -119,10 +119,26 @@ function describe(w: WorkloadOutcome, p: PeerOutcome): string {
   return `${value} of ${p.seconds.length} runs${agree}; peak RSS ${p.peakRssMB!.toFixed(0)} MB`;
 }
 
+/**
+ * The fastest of 3 runs of a fixed integer loop, in ms. On a shared virtual machine the same
+ * work can take twice as long from one minute to the next; this says how fast it ran for us.
+ */
+export function cpuProbe(): number {
+  let best = Infinity;
+  for (let r = 0; r < 3; r++) {
+    const t0 = performance.now();
+    let x = 0;
+    for (let i = 0; i < 3e8; i++) x += i & 7;
+    best = Math.min(best, performance.now() - t0 + (x < 0 ? 1 : 0)); // x is used, so the loop stays
+  }
+  return best;
+}
+
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
   const loadAtStart = loadavg();
-  log(`bench: load average ${loadAtStart.map((x) => x.toFixed(2)).join(", ")} on ${cpus().length} cores`);
+  const probeMsAtStart = cpuProbe();
+  log(`bench: load average ${loadAtStart.map((x) => x.toFixed(2)).join(", ")} on ${cpus().length} cores; CPU probe ${probeMsAtStart.toFixed(0)} ms`);
   const messages: string[] = [];
   const numpy = findNumpy();
   if (numpy.why) {
@@ -217,6 +233,8 @@ async function main(): Promise<void> {
       node: process.version,
       loadAtStart,
       loadAtEnd: loadavg(),
+      probeMsAtStart,
+      probeMsAtEnd: cpuProbe(),
     },
     settings: { repeats: o.repeats, rounds: o.rounds, budgetSeconds: o.budget },
     versions,

@@ -119,6 +119,9 @@ test("the Markdown report shows every workload, strikes through a result that di
   assert.match(md, /\*\*42\.0 s\*\*/);
   assert.match(md, /npm run bench/);
   assert.match(md, /- a note/);
+  assert.doesNotMatch(md, /CPU-bound loop/, "no probe line when the results have no probe");
+  const probed = renderMarkdown({ ...results, machine: { ...results.machine, probeMsAtStart: 250.4, probeMsAtEnd: 612 } });
+  assert.match(probed, /A fixed CPU-bound loop \(`cpuProbe` in bench\/run\.ts\) took 250 ms at the start and 612 ms at the end\./);
 });
 
 /** Runs one peer process on a shortened workload and returns its result line. */
