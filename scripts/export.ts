@@ -5,8 +5,8 @@
  * first markdown cell); site/NN-name.html is one executed notebook; site/slides/NN-name.slides.html
  * is its reveal.js deck, made of the cells tagged for slides; site/assets/ holds plotly.js, MathJax,
  * require.js, jQuery and reveal.js, so a page asks no other host for anything.
- * Each notebook is executed once, by one nbconvert process that writes its page, its deck and the
- * executed .ipynb.
+ * Each notebook is executed once, by one nbconvert process that writes its page and its deck (and
+ * the executed .ipynb, when `executedDir` asks for it).
  * The site is built in a temporary folder next to it and swapped in only when every notebook ran;
  * a failing cell fails the export with the notebook, the cell number, its source and the error.
  */
@@ -93,7 +93,7 @@ export async function exportSite(options: ExportOptions = {}): Promise<ExportRes
     log(`export: executing ${files.length} notebook(s), ${jobs} at a time${ordered}`);
     await pool(pages, jobs, order, async (page, i) => {
       const t0 = Date.now();
-      page.error = await runNbconvert(python, files[i], build, page.slides, options.env ?? {});
+      page.error = await runNbconvert(python, files[i], build, page.slides, !!options.executedDir, options.env ?? {});
       page.seconds = (Date.now() - t0) / 1000;
       log(`  ${page.error ? "FAILED" : "ok    "} ${page.notebook.padEnd(36)} ${page.seconds.toFixed(1).padStart(6)} s`);
     });
@@ -131,21 +131,24 @@ export function hasSlides(nb: Notebook): boolean {
 }
 
 /**
- * Runs one notebook through nbconvert: its page in build/, the executed notebook in build/.executed/
- * and, when `slides` names it, its deck (rendered in the same process, from the same execution);
- * resolves to undefined, or to the error to show.
+ * Runs one notebook through nbconvert: its page in build/, when `slides` names it its deck (rendered
+ * in the same process, from the same execution), and with `keepExecuted` the executed notebook in
+ * build/.executed/; resolves to undefined, or to the error to show.
  */
-function runNbconvert(python: string, notebook: string, build: string, slides: string | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+function runNbconvert(
+  python: string, notebook: string, build: string, slides: string | undefined, keepExecuted: boolean, env: NodeJS.ProcessEnv,
+): Promise<string | undefined> {
   const name = basename(notebook, ".ipynb");
   const errorFile = join(build, ".errors", `${name}.txt`);
-  const executedFile = join(build, ".executed", `${name}.ipynb`);
+  const executedFile = keepExecuted ? join(build, ".executed", `${name}.ipynb`) : undefined;
   const slidesFile = slides ? join(build, slides) : undefined;
   const args = ["-m", "nbconvert", "--config", NBCONVERT_CONFIG, "--to", "html", "--output-dir", build, "--output", name, notebook];
   return new Promise((done) => {
     const child = spawn(python, args, {
       cwd: dirname(notebook),
       env: jupyterEnv({
-        SCRATCHNET_PLOTLY_URL: "assets/plotly.min.js", SCRATCHNET_ERROR_FILE: errorFile, SCRATCHNET_EXECUTED_FILE: executedFile,
+        SCRATCHNET_PLOTLY_URL: "assets/plotly.min.js", SCRATCHNET_ERROR_FILE: errorFile,
+        ...(executedFile ? { SCRATCHNET_EXECUTED_FILE: executedFile } : {}),
         ...(slidesFile ? { SCRATCHNET_SLIDES_FILE: slidesFile } : {}), ...env,
       }),
       stdio: ["ignore", "pipe", "pipe"],
@@ -154,7 +157,7 @@ function runNbconvert(python: string, notebook: string, build: string, slides: s
     child.stdout.on("data", (d: Buffer) => (stderr += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("close", (code) => {
-      const written = [join(build, `${name}.html`), executedFile, ...(slidesFile ? [slidesFile] : [])];
+      const written = [join(build, `${name}.html`), executedFile, slidesFile].filter((f) => f !== undefined);
       if (code === 0 && written.every((f) => existsSync(f))) return done(undefined);
       if (existsSync(errorFile)) return done(readFileSync(errorFile, "utf8"));
       const tail = stderr.trim().split("\n").slice(-40).join("\n");

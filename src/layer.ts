@@ -20,6 +20,11 @@ interface Workspace {
   wasm: DenseWorkspace | null;
 }
 
+/** A layer's buffers as the WebAssembly workspace holds them. */
+function wasmWorkspace(wasm: DenseWorkspace): Workspace {
+  return { Z: wasm.Z, A: wasm.A, dZ: wasm.dZ, dX: wasm.dX, wasm };
+}
+
 /**
  * Batches whose product X @ W has fewer multiply-adds than this keep plain buffers and loops:
  * below it, calling into WebAssembly and copying X in costs more than it saves.
@@ -154,7 +159,7 @@ export class Layer {
   static shareWorkspaces(layers: readonly Layer[], n: number): void {
     const wanted = layers.filter((l) => !l.workspaces.has(n) && l.wantsWasm(n));
     const shared = wanted.length > 1 ? DenseWorkspace.chain(n, wanted.map((l) => [l.nIn, l.nOut])) : null;
-    shared?.forEach((wasm, i) => wanted[i].workspaces.set(n, { Z: wasm.Z, A: wasm.A, dZ: wasm.dZ, dX: wasm.dX, wasm }));
+    shared?.forEach((wasm, i) => wanted[i].workspaces.set(n, wasmWorkspace(wasm)));
   }
 
   private wantsWasm(n: number): boolean {
@@ -167,7 +172,7 @@ export class Layer {
       const { nIn, nOut } = this;
       const wasm = this.wantsWasm(n) ? DenseWorkspace.create(n, nIn, nOut) : null;
       ws = wasm
-        ? { Z: wasm.Z, A: wasm.A, dZ: wasm.dZ, dX: wasm.dX, wasm }
+        ? wasmWorkspace(wasm)
         : { Z: new Matrix(n, nOut), A: new Matrix(n, nOut), dZ: new Matrix(n, nOut), dX: new Matrix(n, nIn), wasm };
       this.workspaces.set(n, ws);
     }

@@ -7,6 +7,8 @@
  * product is still in registers. It uses the same 4x4 register tile as gemm-module.ts.
  *
  * Exports (pointers and strides in bytes; sizes in elements):
+ * - `forward(...)` and `backward(...)`: a layer's whole pass in one call from JavaScript, made of
+ *   the functions below (see layerForwardFunction and layerBackwardFunction).
  * - `gemm(a, aRow, aCol, b, ldb, c, ldc, n, k, m, bias, act, out, panel)`:
  *   C (n, m) = op(A) @ B, with op(A)[i][p] at a + i * aRow + p * aCol (so one function does
  *   X @ W and X^T @ dZ) and B[p][j] at b + p * ldb + 8 j. Then, if bias is not 0, C += bias

@@ -12,26 +12,15 @@
 import { Matrix } from "../matrix";
 import { ACT, buildDenseModule } from "./dense-module";
 
+/** The module's exports that this file calls; the others (gemm, sigmoid, ...) run inside these. */
 interface DenseExports {
   memory: WebAssembly.Memory;
-  gemm(
-    a: number, aRow: number, aCol: number, b: number, ldb: number, c: number, ldc: number,
-    n: number, k: number, m: number, bias: number, act: number, out: number, panel: number,
-  ): void;
-  gemmColumn(a: number, aRow: number, b: number, c: number, out: number, n: number, k: number, bias: number, act: number): void;
-  outer(a: number, b: number, c: number, n: number, m: number): void;
-  reluBackward(dA: number, z: number, dZ: number, len: number): void;
-  leakyReluBackward(dA: number, z: number, dZ: number, len: number): void;
-  sigmoidBackward(dA: number, a: number, dZ: number, len: number): void;
-  sigmoid(z: number, a: number, len: number): number;
-  sgd(p: number, g: number, len: number, lr: number): void;
   forward(x: number, ldx: number, w: number, b: number, z: number, a: number, n: number, nIn: number, nOut: number, act: number, panel: number): number;
   backward(
     act: number, dA: number, z: number, a: number, dZ: number, x: number, w: number, wT: number, dW: number, db: number,
     dX: number, n: number, nIn: number, nOut: number, needDX: number, panel: number,
   ): void;
-  sumRows(x: number, n: number, m: number, out: number): void;
-  transpose(x: number, n: number, m: number, out: number): void;
+  sgd(p: number, g: number, len: number, lr: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined; // undefined: not tried; null: no wasm SIMD here
