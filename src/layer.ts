@@ -136,6 +136,31 @@ export class Layer {
     return needDX ? matmulInto(ws.dZ, this.W, ws.dX, false, true) : null;
   }
 
+  /**
+   * Backward for a sigmoid output layer under mse (article 002's pair), from the targets
+   * y (n, nOut): dZ = (2 / N) (A - y) * A (1 - A) with N = n * nOut, which is mse's gradient and
+   * then sigmoid's backward fused into one pass, with the same numbers as the two passes;
+   * then as backwardFromDZ. Returns dX (n, nIn), or null when `needDX` is false.
+   */
+  backwardMseSigmoid(y: Matrix, needDX = true): Matrix | null {
+    const ws = this.lastWorkspace();
+    if (this.activation !== sigmoidActivation) throw new Error(`Layer: backwardMseSigmoid needs a sigmoid layer, this one is ${this.activation.name}`);
+    if (y.rows !== ws.A.rows || y.cols !== ws.A.cols) {
+      throw new RangeError(`Layer: backwardMseSigmoid: y has shape ${y.shape} but the last forward pass gave ${ws.A.shape}`);
+    }
+    if (ws.wasm) {
+      ws.wasm.backwardMseSigmoid(y, this.W, this.dW, this.db, needDX);
+      return needDX ? ws.dX : null;
+    }
+    const a = ws.A.data, d = ws.dZ.data, t = y.data;
+    const scale = 2 / a.length; // as mse.gradient
+    for (let i = 0; i < a.length; i++) {
+      const g = scale * (a[i] - t[i]);
+      d[i] = g * a[i] * (1 - a[i]); // as sigmoid's backward
+    }
+    return this.backwardFromDZ(needDX);
+  }
+
   /** Z from the last forward pass, before the activation. Z: (n, nOut) */
   get preActivation(): Matrix {
     return this.lastWorkspace().Z;

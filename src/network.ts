@@ -279,8 +279,7 @@ export class Network {
     } else if (last.activation === sigmoidActivation && loss === mse) {
       // Article 002's pair: no cancellation, but both steps in one pass, in the order the two
       // separate passes take (mse.gradient, then sigmoid's backward), so the same numbers.
-      mseSigmoidOutputGradient(last, y);
-      dA = last.backwardFromDZ(this.layers.length > 1);
+      dA = last.backwardMseSigmoid(y, this.layers.length > 1);
     } else {
       const buffers = this.lossGradientBuffer(last);
       loss.gradient(last.output, y, buffers);
@@ -437,16 +436,6 @@ function fusedOutputGradient(last: Layer, y: Matrix, loss: Loss): void {
     // binaryCrossEntropy averages over all n*k elements; crossEntropy over the n rows.
     const N = loss.name === "binaryCrossEntropy" ? a.length : A.rows;
     for (let i = 0; i < a.length; i++) d[i] = (a[i] - t[i]) / N;
-  }
-}
-
-/** dZ of a sigmoid output layer under mse: (2 / N) (a - y), times a (1 - a), the two steps fused. */
-function mseSigmoidOutputGradient(last: Layer, y: Matrix): void {
-  const a = last.output.data, d = last.dZBuffer().data, t = y.data;
-  const scale = 2 / a.length; // as mse.gradient
-  for (let i = 0; i < a.length; i++) {
-    const g = scale * (a[i] - t[i]);
-    d[i] = g * a[i] * (1 - a[i]); // as sigmoid's backward
   }
 }
 

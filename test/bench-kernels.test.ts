@@ -8,7 +8,7 @@ import { tmpdir } from "os";
 import { dirname, join } from "path";
 import * as ts from "typescript";
 import {
-  activations, Layer, Matrix, Network, Optimizer, RandomState, reluActivation, sigmoidActivation,
+  activations, Layer, Matrix, mse, Network, Optimizer, RandomState, reluActivation, sigmoidActivation,
 } from "../src/index";
 import { WASM_SGD_MIN_VALUES } from "../src/optimizers";
 import { addRowReference, matmulReference, sumRowsReference } from "../src/kernels-reference";
@@ -99,6 +99,17 @@ test("every remainder of the tiles (rows, columns, a lone column, k = 1) equals 
         assert.equal(ws.backward(null, null, W, dW2, null, false), true);
         assertSame(dW2.data, ref.dW.data, `${where}: dW from dZ`);
         assert.ok(ws.dX.data.every((v) => v === 7), `${where}: dX left alone when not needed`);
+        if (name === "sigmoid") {
+          // Article 002's output pair, fused: mse's gradient, then sigmoid's backward.
+          const y = randomMatrix(rng, n, nOut, true);
+          const dZ = activations.sigmoid.backward(ref.Z, ref.A, mse.gradient(ref.A, y, new Matrix(n, nOut)), new Matrix(n, nOut));
+          const dW3 = new Matrix(nIn, nOut), db3 = new Matrix(1, nOut);
+          ws.backwardMseSigmoid(y, W, dW3, db3, true);
+          assertSame(ws.dZ.data, dZ.data, `${where}: mse + sigmoid dZ`);
+          assertSame(dW3.data, matmulReference(X, dZ, new Matrix(nIn, nOut), true, false).data, `${where}: mse + sigmoid dW`);
+          assertSame(db3.data, sumRowsReference(dZ, new Matrix(1, nOut)).data, `${where}: mse + sigmoid db`);
+          assertSame(ws.dX.data, matmulReference(dZ, W, new Matrix(n, nIn), false, true).data, `${where}: mse + sigmoid dX`);
+        }
       }
     }
   }

@@ -1,7 +1,7 @@
 // Every error a learner can trigger in the library, and its message: what is wrong and where.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { matmulInto, Matrix, Network, getActivation, getLoss, Optimizer, Neuron, mseLoss } from "../src/index";
+import { Layer, matmulInto, Matrix, Network, getActivation, getLoss, Optimizer, Neuron, mseLoss } from "../src/index";
 
 const net = () => new Network({ sizes: [2, 3, 1], activations: ["relu", "sigmoid"], seed: 0 });
 const X = [[1, 2], [3, 4], [5, 6]];
@@ -144,4 +144,21 @@ test("the first article's pieces check their inputs", () => {
   assert.throws(() => new Neuron([0, 1], 4).feedforward([2]), { message: "Neuron: got 1 inputs but the neuron has 2 weights" });
   assert.throws(() => new Neuron([], 0), /weights must be a non-empty array of finite numbers/);
   assert.throws(() => mseLoss([1, 0], [0]), { message: "mseLoss: yTrue has 2 values but yPred has 1" });
+});
+
+test("a layer's backward passes before any forward pass, and the fused mse + sigmoid one on another activation", () => {
+  const layer = new Layer(Matrix.filled(2, 3, 0.5), new Matrix(1, 3), "relu");
+  const message = "Layer: backward needs a forward pass first";
+  assert.throws(() => layer.backward(new Matrix(4, 3)), { message });
+  assert.throws(() => layer.backwardFromDZ(), { message });
+  assert.throws(() => layer.backwardMseSigmoid(new Matrix(4, 3)), { message });
+  layer.forward(Matrix.filled(4, 2, 1));
+  assert.throws(() => layer.backwardMseSigmoid(new Matrix(4, 3)), {
+    message: "Layer: backwardMseSigmoid needs a sigmoid layer, this one is relu",
+  });
+  const out = new Layer(Matrix.filled(2, 1, 0.5), null, "sigmoid");
+  out.forward(Matrix.filled(300, 2, 1));
+  assert.throws(() => out.backwardMseSigmoid(new Matrix(299, 1)), {
+    message: "Layer: backwardMseSigmoid: y has shape (299, 1) but the last forward pass gave (300, 1)",
+  });
 });

@@ -23,6 +23,8 @@
  *   value is read before it is written, so dZ may be dA (in place).
  * - `sumRows(x, n, m, out)`: out (m) = the column sums of x (n, m), rows added in order.
  * - `transpose(x, n, m, out)`: out (m, n) = x (n, m)^T.
+ * - `mseSigmoidGradient(y, a, dZ, len)`: dZ = (2 / len) (a - y) * a (1 - a), a sigmoid output layer's
+ *   dZ under mse (in place when y is dZ).
  * - `sgd(p, g, len, lr)`: p -= lr * g, as optimizers.ts computes it.
  * - `sigmoid(z, a, len)`: a = 1 / (1 + e^-z), with e^x computed as V8's Math.exp computes it
  *   (see `expInline`), so bit for bit the same as the loop in activations.ts. Returns how
@@ -46,6 +48,12 @@ const { i32, v128 } = ValType;
  */
 export const ACT = { none: 0, relu: 1, leakyRelu: 2, sigmoid: 3, linear: 4 } as const;
 
+/**
+ * The `act` of `backward` for a sigmoid output layer under mse (article 002's pair): dA is then
+ * the targets y, and dZ = (2 / N) (A - y) * A (1 - A) (see `mseSigmoidGradient`).
+ */
+export const MSE_SIGMOID_OUTPUT = 5;
+
 /** Rows of C per tile, largest first: full tiles, then the 2- and 1-row remainders. */
 const TILE_ROWS = [4, 2, 1] as const;
 /** Columns of C per tile, largest first: two f64x2 vectors, one, then a lone column (half a vector). */
@@ -63,6 +71,7 @@ export function buildDenseModule(): ArrayBuffer {
     sumRows: sumRowsFunction(mod),
     transpose: transposeFunction(mod),
     sigmoid: sigmoidFunction(mod),
+    mseSigmoidGradient: mseSigmoidGradientFunction(mod),
   };
   sgdFunction(mod);
   layerForwardFunction(mod, fn);
@@ -70,7 +79,10 @@ export function buildDenseModule(): ArrayBuffer {
   return mod.encode();
 }
 
-type Functions = Record<"gemm" | "gemmColumn" | "outer" | "reluBackward" | "leakyReluBackward" | "sigmoidBackward" | "sumRows" | "transpose" | "sigmoid", number>;
+type Functions = Record<
+  "gemm" | "gemmColumn" | "outer" | "reluBackward" | "leakyReluBackward" | "sigmoidBackward" | "sumRows" | "transpose" | "sigmoid" | "mseSigmoidGradient",
+  number
+>;
 
 /**
  * forward(x, ldx, w, b, z, a, n, nIn, nOut, act, panel) -> left out: a layer's whole forward pass
@@ -102,7 +114,8 @@ function layerForwardFunction(mod: ModuleBuilder, fn: Functions): void {
 /**
  * backward(act, dA, z, a, dZ, x, w, wT, dW, db, dX, n, nIn, nOut, needDX, panel): a layer's whole
  * backward pass in one call from JavaScript:
- *   dZ = dA * f'(Z)   for act = relu, leakyRelu or sigmoid; for none, dZ is already in place
+ *   dZ = dA * f'(Z)   for act = relu, leakyRelu or sigmoid; for none, dZ is already in place;
+ *                     for MSE_SIGMOID_OUTPUT, dA holds the targets y and dZ = (2 / N) (A - y) * A (1 - A)
  *   dW = X^T @ dZ   (nIn, nOut)
  *   db = the column sums of dZ   (nOut), when db is not 0
  *   dX = dZ @ W^T   (n, nIn), when needDX is not 0
@@ -116,6 +129,7 @@ function layerBackwardFunction(mod: ModuleBuilder, fn: Functions): void {
   f.get(act).i32Const(ACT.relu).i32Eq().if(() => f.get(dA).get(z).get(dZ).get(len).call(fn.reluBackward));
   f.get(act).i32Const(ACT.leakyRelu).i32Eq().if(() => f.get(dA).get(z).get(dZ).get(len).call(fn.leakyReluBackward));
   f.get(act).i32Const(ACT.sigmoid).i32Eq().if(() => f.get(dA).get(a).get(dZ).get(len).call(fn.sigmoidBackward));
+  f.get(act).i32Const(MSE_SIGMOID_OUTPUT).i32Eq().if(() => f.get(dA).get(a).get(dZ).get(len).call(fn.mseSigmoidGradient));
   // dW = X^T dZ: row i of X^T is column i of X, so its elements are 8 bytes apart and its steps nIn * 8.
   // A layer of one to three units would fill only part of each vector: then dW^T = dZ^T X
   // (nOut, nIn) instead, the same products added in the same order, transposed into dW.
@@ -500,6 +514,28 @@ function sigmoidBackwardFunction(mod: ModuleBuilder): number {
     load(f, half, at).set(av);
     f.get(dA);
     load(f, half, at).get(av).f64x2Mul().get(one).get(av).f64x2Sub().f64x2Mul();
+    store(f, half, at);
+  });
+  return index;
+}
+
+/**
+ * mseSigmoidGradient(y, a, dZ, len): dZ = (scale (a - y)) a (1 - a), scale = 2 / len: mse's
+ * gradient then sigmoid's backward, in one pass, in the order network.ts computes them.
+ */
+function mseSigmoidGradientFunction(mod: ModuleBuilder): number {
+  const { index, body: f } = mod.func([i32, i32, i32, i32], [], "mseSigmoidGradient");
+  const [y, a, dZ, len] = [0, 1, 2, 3];
+  const av = f.local(v128), scale = f.local(v128);
+  const one = vectorConstants(f, { one: 1 }).one;
+  f.f64Const(2).get(len).f64ConvertI32S().f64Div().f64x2Splat().set(scale);
+  elementwise(f, [y, a, dZ], len, (at, half) => {
+    f.get(dZ);
+    f.get(a);
+    load(f, half, at).set(av);
+    f.get(scale).get(av).get(y);
+    load(f, half, at).f64x2Sub().f64x2Mul(); // g = scale (a - y)
+    f.get(av).f64x2Mul().get(one).get(av).f64x2Sub().f64x2Mul(); // (g a) (1 - a)
     store(f, half, at);
   });
   return index;

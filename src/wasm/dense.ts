@@ -10,7 +10,7 @@
  * Not re-entrant, like the rest of the library: one pass at a time per workspace.
  */
 import { Matrix } from "../matrix";
-import { ACT, buildDenseModule } from "./dense-module";
+import { ACT, buildDenseModule, MSE_SIGMOID_OUTPUT } from "./dense-module";
 
 /** The module's exports that this file calls; the others (gemm, sigmoid, ...) run inside these. */
 interface DenseExports {
@@ -186,6 +186,23 @@ export class DenseWorkspace {
       else from = shared;
       code = act === "linear" ? ACT.none : ACT[act as Exclude<WasmActivation, null>];
     }
+    this.backwardFrom(code, from, W, dW, db, needDX);
+    return true;
+  }
+
+  /**
+   * The backward pass of a sigmoid output layer under mse, from the targets y (n, nOut):
+   * dZ = (2 / N) (A - y) * A (1 - A), N = n * nOut (mse's gradient, then sigmoid's backward),
+   * then dW, db and dX as `backward` computes them. y is copied into dZ and turned into dZ there.
+   */
+  backwardMseSigmoid(y: Matrix, W: Matrix, dW: Matrix, db: Matrix | null, needDX: boolean): void {
+    this.dZ.data.set(y.data);
+    this.backwardFrom(MSE_SIGMOID_OUTPUT, this.at.dZ, W, dW, db, needDX);
+  }
+
+  /** The module's backward from dA (or y) at byte `from`, for `code`; dW and db copied out. */
+  private backwardFrom(code: number, from: number, W: Matrix, dW: Matrix, db: Matrix | null, needDX: boolean): void {
+    const { at } = this;
     if (needDX) this.W.set(W.data);
     this.wasm.backward(
       code, from, at.Z, at.A, at.dZ, this.xAt, at.W, at.WT, at.dW, db ? at.db : 0, at.dX,
@@ -193,7 +210,6 @@ export class DenseWorkspace {
     );
     dW.data.set(this.dW);
     if (db) db.data.set(this.db);
-    return true;
   }
 }
 

@@ -221,6 +221,12 @@ export class FunctionBody {
   f64Mul(): this {
     return this.emit(0xa2);
   }
+  f64Div(): this {
+    return this.emit(0xa3);
+  }
+  f64ConvertI32S(): this {
+    return this.emit(0xb7);
+  }
 
   // 128-bit SIMD, two f64 lanes. The alignment is a hint only, never a trap.
   v128Load(offset = 0): this {
