@@ -9,11 +9,13 @@
  * Exports (pointers and strides in bytes; sizes in elements):
  * - `forward(...)` and `backward(...)`: a layer's whole pass in one call from JavaScript, made of
  *   the functions below (see layerForwardFunction and layerBackwardFunction).
- * - `gemm(a, aRow, aCol, b, ldb, c, ldc, n, k, m, bias, act, out, panel)`:
- *   C (n, m) = op(A) @ B, with op(A)[i][p] at a + i * aRow + p * aCol (so one function does
- *   X @ W and X^T @ dZ) and B[p][j] at b + p * ldb + 8 j. Then, if bias is not 0, C += bias
- *   (a row of m values); C is stored at c (row stride ldc); and if act is RELU or LEAKY_RELU,
- *   the activation of C is stored at out (same stride). `panel` is scratch for 4 k values.
+ * - `gemmForward`, `gemmStrided`, `gemmAdjacent` `(a, aRow, aCol, b, ldb, c, ldc, n, k, m, bias, act, out, panel)`:
+ *   C (n, m) = op(A) @ B, with op(A)[i][p] at a + i * aRow + p * aCol (so the same code does
+ *   X @ W and X^T @ dZ) and B[p][j] at b + p * ldb + 8 j, stored at c (row stride ldc). Only
+ *   gemmForward then adds the bias (a row of m values, if bias is not 0) before the store, and
+ *   stores the activation of C at out (same stride) if act is RELU or LEAKY_RELU. gemmAdjacent
+ *   needs aRow = 8. `panel` is scratch for 4 k values. (Three functions, not one with branches:
+ *   each is smaller, so the engine's optimizing compiler takes it up sooner.)
  * - `gemmColumn(a, aRow, b, c, out, n, k, bias, act)`: the same for a single column of C (a
  *   layer of one unit), with A row-major: rows go in the vector lanes instead of columns.
  * - `outer(a, b, c, n, m)`: C (n, m) = a (n, 1) @ b (1, m), gemm for k = 1 (dX of a layer of one
@@ -62,7 +64,9 @@ const TILE_COLS = [4, 2, 1] as const;
 export function buildDenseModule(): ArrayBuffer {
   const mod = new ModuleBuilder(1);
   const fn = {
-    gemm: gemmFunction(mod),
+    gemmForward: gemmFunction(mod, "forward"),
+    gemmStrided: gemmFunction(mod, "strided"),
+    gemmAdjacent: gemmFunction(mod, "adjacent"),
     gemmColumn: gemmColumnFunction(mod),
     outer: outerFunction(mod),
     reluBackward: activationBackwardFunction(mod, "reluBackward", false),
@@ -80,7 +84,7 @@ export function buildDenseModule(): ArrayBuffer {
 }
 
 type Functions = Record<
-  "gemm" | "gemmColumn" | "outer" | "reluBackward" | "leakyReluBackward" | "sigmoidBackward" | "sumRows" | "transpose" | "sigmoid" | "mseSigmoidGradient",
+  "gemmForward" | "gemmStrided" | "gemmAdjacent" | "gemmColumn" | "outer" | "reluBackward" | "leakyReluBackward" | "sigmoidBackward" | "sumRows" | "transpose" | "sigmoid" | "mseSigmoidGradient",
   number
 >;
 
@@ -101,7 +105,7 @@ function layerForwardFunction(mod: ModuleBuilder, fn: Functions): void {
     () => f.get(x).get(ldx).get(w).get(z).get(a).get(n).get(nIn).get(b).get(fused).call(fn.gemmColumn),
     () => {
       f.get(x).get(ldx).i32Const(8).get(w).get(nOut).i32Const(3).i32Shl().get(z).get(nOut).i32Const(3).i32Shl();
-      f.get(n).get(nIn).get(nOut).get(b).get(fused).get(a).get(panel).call(fn.gemm);
+      f.get(n).get(nIn).get(nOut).get(b).get(fused).get(a).get(panel).call(fn.gemmForward);
     },
   );
   f.get(act).i32Const(ACT.linear).i32Eq().if(() => f.get(a).get(z).get(n).get(nOut).i32Mul().i32Const(3).i32Shl().memoryCopy());
@@ -136,11 +140,11 @@ function layerBackwardFunction(mod: ModuleBuilder, fn: Functions): void {
   f.get(nOut).i32Const(4).i32GeS().get(nIn).get(nOut).i32LeS().i32Or().if(
     () => {
       f.get(x).i32Const(8).get(nIn).i32Const(3).i32Shl().get(dZ).get(nOut).i32Const(3).i32Shl().get(dW).get(nOut).i32Const(3).i32Shl();
-      f.get(nIn).get(n).get(nOut).i32Const(0).i32Const(ACT.none).i32Const(0).get(panel).call(fn.gemm);
+      f.get(nIn).get(n).get(nOut).i32Const(0).i32Const(ACT.none).i32Const(0).get(panel).call(fn.gemmAdjacent);
     },
     () => {
       f.get(dZ).i32Const(8).get(nOut).i32Const(3).i32Shl().get(x).get(nIn).i32Const(3).i32Shl().get(wT).get(nIn).i32Const(3).i32Shl();
-      f.get(nOut).get(n).get(nIn).i32Const(0).i32Const(ACT.none).i32Const(0).get(panel).call(fn.gemm);
+      f.get(nOut).get(n).get(nIn).i32Const(0).i32Const(ACT.none).i32Const(0).get(panel).call(fn.gemmAdjacent);
       f.get(wT).get(nOut).get(nIn).get(dW).call(fn.transpose);
     },
   );
@@ -153,7 +157,7 @@ function layerBackwardFunction(mod: ModuleBuilder, fn: Functions): void {
         // W^T: (nOut, nIn), so that dX = dZ @ W^T reads it row by row.
         f.get(w).get(nIn).get(nOut).get(wT).call(fn.transpose);
         f.get(dZ).get(nOut).i32Const(3).i32Shl().i32Const(8).get(wT).get(nIn).i32Const(3).i32Shl().get(dX).get(nIn).i32Const(3).i32Shl();
-        f.get(n).get(nOut).get(nIn).i32Const(0).i32Const(ACT.none).i32Const(0).get(panel).call(fn.gemm);
+        f.get(n).get(nOut).get(nIn).i32Const(0).i32Const(ACT.none).i32Const(0).get(panel).call(fn.gemmStrided);
       },
     );
   });
@@ -208,8 +212,17 @@ type Layout = "adjacent" | "packed" | "rows";
 /** A row block is packed into a panel when at least this many columns (three tiles) reuse it. */
 const PACK_MIN_COLUMNS = 12;
 
-function gemmFunction(mod: ModuleBuilder): number {
-  const { index, body: f } = mod.func([i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32], [], "gemm");
+/**
+ * The three gemm functions, one per use, each compiled (and tiered up by the engine) on its own:
+ * - "forward": X @ W with the bias and activation epilogue, op(A)'s rows anywhere (aRow any);
+ * - "strided": the same without an epilogue (dX = dZ @ W^T; bias and act are ignored);
+ * - "adjacent": without an epilogue, for op(A)'s rows side by side (aRow = 8: dW = X^T @ dZ).
+ */
+type GemmVariant = "forward" | "strided" | "adjacent";
+
+function gemmFunction(mod: ModuleBuilder, variant: GemmVariant): number {
+  const name = `gemm${variant[0].toUpperCase()}${variant.slice(1)}`;
+  const { index, body: f } = mod.func([i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32], [], name);
   const [a, aRow, aCol, b, ldb, c, ldc, n, k, m, bias, act, out, panel] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
   const rowsLeft = f.local(i32);
   const colsLeft = f.local(i32);
@@ -257,14 +270,16 @@ function gemmFunction(mod: ModuleBuilder): number {
         f.get(steps).i32Const(1).i32Sub().tee(steps).brIf(0);
       });
     });
-    // Epilogue: + bias, store C, then the activation.
-    f.get(bias).if(() => {
-      for (let v = 0; v < count; v++) {
-        f.get(bias).get(col).i32Add();
-        loadVector(half, v * 16).set(bv[v]);
-      }
-      for (let r = 0; r < rows; r++) for (let v = 0; v < count; v++) f.get(acc[r][v]).get(bv[v]).f64x2Add().set(acc[r][v]);
-    });
+    if (variant === "forward") {
+      // + bias, before C is stored.
+      f.get(bias).if(() => {
+        for (let v = 0; v < count; v++) {
+          f.get(bias).get(col).i32Add();
+          loadVector(half, v * 16).set(bv[v]);
+        }
+        for (let r = 0; r < rows; r++) for (let v = 0; v < count; v++) f.get(acc[r][v]).get(bv[v]).f64x2Add().set(acc[r][v]);
+      });
+    }
     for (let r = 0; r < rows; r++) {
       for (let v = 0; v < count; v++) {
         f.get(cPtr[r]).get(col).i32Add().get(acc[r][v]);
@@ -285,10 +300,13 @@ function gemmFunction(mod: ModuleBuilder): number {
         }
       }
     };
-    f.get(act).i32Const(ACT.relu).i32Eq().if(
-      () => storeActivation(false),
-      () => f.get(act).i32Const(ACT.leakyRelu).i32Eq().if(() => storeActivation(true)),
-    );
+    if (variant === "forward") {
+      // Then the activation, from the registers.
+      f.get(act).i32Const(ACT.relu).i32Eq().if(
+        () => storeActivation(false),
+        () => f.get(act).i32Const(ACT.leakyRelu).i32Eq().if(() => storeActivation(true)),
+      );
+    }
   };
 
   /** The 4-row block at aPtr[0..3] into the panel, p by p: panel[p][r] = op(A)[i + r][p]. */
@@ -328,7 +346,7 @@ function gemmFunction(mod: ModuleBuilder): number {
     for (let r = 1; r < rows; r++) {
       f.get(aPtr[r - 1]).get(aRow).i32Add().set(aPtr[r]);
       f.get(cPtr[r - 1]).get(ldc).i32Add().set(cPtr[r]);
-      f.get(oPtr[r - 1]).get(ldc).i32Add().set(oPtr[r]);
+      if (variant === "forward") f.get(oPtr[r - 1]).get(ldc).i32Add().set(oPtr[r]);
     }
     if (adjacentRows) {
       tiles(rows, "adjacent");
@@ -345,20 +363,20 @@ function gemmFunction(mod: ModuleBuilder): number {
     }
     f.get(aPtr[rows - 1]).get(aRow).i32Add().set(aPtr[0]);
     f.get(cPtr[rows - 1]).get(ldc).i32Add().set(cPtr[0]);
-    f.get(oPtr[rows - 1]).get(ldc).i32Add().set(oPtr[0]);
+    if (variant === "forward") f.get(oPtr[rows - 1]).get(ldc).i32Add().set(oPtr[0]);
   };
 
   const allRows = (adjacentRows: boolean) => {
     f.get(a).set(aPtr[0]);
     f.get(c).set(cPtr[0]);
-    f.get(out).set(oPtr[0]);
+    if (variant === "forward") f.get(out).set(oPtr[0]);
     f.get(n).set(rowsLeft);
     for (const rows of TILE_ROWS) {
       if (rows === TILE_ROWS[0]) whileAtLeast(f, rowsLeft, rows, () => rowBlock(rows, adjacentRows));
       else ifAtLeast(f, rowsLeft, rows, () => rowBlock(rows, adjacentRows));
     }
   };
-  f.get(aRow).i32Const(8).i32Eq().if(() => allRows(true), () => allRows(false));
+  allRows(variant === "adjacent");
   return index;
 }
 
