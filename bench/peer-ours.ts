@@ -32,8 +32,8 @@ async function main(): Promise<void> {
     const { loss } = net.fit(X, y, options);
     return { seconds: (performance.now() - t0) / 1000, value: loss };
   };
-  const { seconds, value: history } = await timedRuns(fit(w.epochs), repeats, budget, fit(warmUpEpochs(w.epochs)));
-  report({ peer: "ours", workload: w.id, seconds, loss: history.at(-1), firstLoss: history[0], ...loaded, version });
+  const { seconds, value: history, coldSeconds } = await timedRuns(fit(w.epochs), repeats, budget, fit(warmUpEpochs(w.epochs)));
+  report({ peer: "ours", workload: w.id, seconds, loss: history.at(-1), firstLoss: history[0], coldSeconds, ...loaded, version });
 }
 
 main().catch((err: unknown) => {

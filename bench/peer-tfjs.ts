@@ -98,10 +98,10 @@ async function main(): Promise<void> {
     model.dispose();
     return { seconds, value: { loss, logged } };
   };
-  const { seconds, value } = await timedRuns(fit(w.epochs), repeats, budget, fit(warmUpEpochs(w.epochs)));
+  const { seconds, value, coldSeconds } = await timedRuns(fit(w.epochs), repeats, budget, fit(warmUpEpochs(w.epochs)));
   tf.dispose([X, y]);
   report({
-    peer: `tfjs-${backend}`, workload: w.id, seconds, loss: value.loss, ...loaded, version,
+    peer: `tfjs-${backend}`, workload: w.id, seconds, loss: value.loss, coldSeconds, ...loaded, version,
     note: `model.fit's own loss log, last epoch (mean over its batches, before the last updates): ${value.logged.at(-1)}`,
   });
 }

@@ -126,10 +126,19 @@ def fit(layers, X, y, loss, lr, epochs, batch_size):
 
 # --- the benchmark protocol --------------------------------------------------------------------
 
+# As WARM_UP_SECONDS in bench/protocol.ts: warm-up runs until this long has passed (at least one).
+WARM_UP_SECONDS = 1.0
+
+
 def timed_runs(run, repeats, budget, warm_up=None):
-    """A warm-up run, then `repeats` timed runs, stopping early once `budget` seconds have passed:
-    after 3 runs, or after the first if that one alone took longer (as bench/protocol.ts)."""
-    (warm_up or run)()
+    """Warm-up runs for WARM_UP_SECONDS, then `repeats` timed runs, stopping early once `budget`
+    seconds have passed: after 3 runs, or after the first if that one alone took longer (as
+    bench/protocol.ts). Returns the timed seconds, the last result, and the first warm-up's seconds."""
+    warm_up = warm_up or run
+    warm_begin = time.perf_counter()
+    cold_seconds, _ = warm_up()
+    while time.perf_counter() - warm_begin < WARM_UP_SECONDS:
+        warm_up()
     seconds, result = [], None
     begin = time.perf_counter()
     while len(seconds) < repeats:
@@ -137,7 +146,7 @@ def timed_runs(run, repeats, budget, warm_up=None):
         seconds.append(t)
         if time.perf_counter() - begin > budget and (len(seconds) >= 3 or seconds[0] > budget):
             break
-    return seconds, result
+    return seconds, result, cold_seconds
 
 
 def train_workload(w, repeats, budget):
@@ -155,10 +164,10 @@ def train_workload(w, repeats, budget):
         history = fit(layers, X, y, w["loss"], w["learningRate"], epochs, w["batchSize"])
         return time.perf_counter() - t0, history
 
-    # Warm up on a tenth of the epochs, as the other peers do.
+    # Warm-up runs are a tenth of the epochs, as the other peers'.
     warm_up_epochs = max(1, round(w["epochs"] / 10))
-    seconds, history = timed_runs(lambda: run(w["epochs"]), repeats, budget, lambda: run(warm_up_epochs))
-    return {"seconds": seconds, "loss": float(history[-1]), "firstLoss": float(history[0])}
+    seconds, history, cold = timed_runs(lambda: run(w["epochs"]), repeats, budget, lambda: run(warm_up_epochs))
+    return {"seconds": seconds, "loss": float(history[-1]), "firstLoss": float(history[0]), "coldSeconds": cold}
 
 
 def matmul_workload(w, repeats, budget, out_path):
@@ -177,7 +186,7 @@ def matmul_workload(w, repeats, budget, out_path):
             np.matmul(A, B, out=C)
         return (time.perf_counter() - t) / calls, None
 
-    seconds, _ = timed_runs(run, repeats, budget)
+    seconds, _, _ = timed_runs(run, repeats, budget)
     C.tofile(out_path)
     return {"seconds": seconds, "calls": calls}
 

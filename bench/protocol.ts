@@ -3,8 +3,8 @@
  *
  *   <peer> WORKLOAD.json REPEATS BUDGET_SECONDS [OUT.f64]
  *
- * A peer reads the workload, warms up (V8 and TensorFlow.js compile on first use: a training
- * workload trains for a tenth of its epochs, a matmul computes one sample), then runs it REPEATS
+ * A peer reads the workload, warms up for WARM_UP_SECONDS (V8 and TensorFlow.js compile on first
+ * use; a training warm-up run is a tenth of the epochs, a matmul one is a sample), then runs it REPEATS
  * times, stopping once BUDGET_SECONDS have passed after 3 runs (or after 1 run longer than the
  * budget by itself), and prints one line of JSON, a PeerResult. bench/peer_numpy.py speaks the
  * same protocol.
@@ -21,6 +21,8 @@ export interface PeerResult {
   loss?: number;
   /** Training: the loss after the first epoch. */
   firstLoss?: number;
+  /** Training: seconds of the first warm-up run (a tenth of the epochs), the first thing the process ran. */
+  coldSeconds?: number;
   /** Matmul: calls per timed sample. */
   calls?: number;
   /** Date.now() when the peer had started, imported its libraries and read the workload. */
@@ -52,11 +54,25 @@ export function peerArgs(argv = process.argv.slice(2)): PeerArgs {
 export type Run<T> = () => Promise<{ seconds: number; value: T }> | { seconds: number; value: T };
 
 /**
- * A warm-up run, then `repeats` timed runs, stopping early once `budget` seconds have passed:
- * after 3 runs, or after the first if that one alone took longer than the budget.
+ * Seconds of warm-up before the timed runs. V8 compiles in tiers (JavaScript and WebAssembly
+ * alike: a baseline first, the optimizing compiler once code is hot, in the background) and
+ * TensorFlow.js builds its kernels on first use, so a peer warms up for this long, as the
+ * matmul timings (bench/matmul.ts) do too. The first warm-up run, in a process that has run
+ * nothing yet, is kept as the peer's cold time.
  */
-export async function timedRuns<T>(run: Run<T>, repeats: number, budget: number, warmUp: Run<unknown> = run): Promise<{ seconds: number[]; value: T }> {
-  await warmUp();
+export const WARM_UP_SECONDS = 1;
+
+/**
+ * Warm-up runs until WARM_UP_SECONDS have passed (at least one), then `repeats` timed runs,
+ * stopping early once `budget` seconds have passed: after 3 runs, or after the first if that
+ * one alone took longer than the budget. `coldSeconds` is the first warm-up run's time.
+ */
+export async function timedRuns<T>(
+  run: Run<T>, repeats: number, budget: number, warmUp: Run<unknown> = run,
+): Promise<{ seconds: number[]; value: T; coldSeconds: number }> {
+  const warmBegin = performance.now();
+  const coldSeconds = (await warmUp()).seconds;
+  while ((performance.now() - warmBegin) / 1000 < WARM_UP_SECONDS) await warmUp();
   const seconds: number[] = [];
   let value!: T;
   const begin = performance.now();
@@ -67,7 +83,7 @@ export async function timedRuns<T>(run: Run<T>, repeats: number, budget: number,
     const spent = (performance.now() - begin) / 1000;
     if (spent > budget && (seconds.length >= 3 || seconds[0] > budget)) break;
   }
-  return { seconds, value };
+  return { seconds, value, coldSeconds };
 }
 
 /** The epochs of a warm-up run: a tenth of the workload's. */

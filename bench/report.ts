@@ -37,6 +37,36 @@ function agreementCell(w: WorkloadOutcome, peer: PeerId): string {
   return `${d} ${p.matches ? "ok" : `**DIFFERS** (tolerance ${TOLERANCE[peer]})`}`;
 }
 
+/** The warm-up, as the results record it (older results: a single run of a tenth of the epochs). */
+function warmUp(r: BenchResults): string {
+  const s = r.settings.warmUpSeconds;
+  return s === undefined ? "a warm-up" : `${s} s of warm-up (training: runs of a tenth of the epochs; the first of them is the cold time below)`;
+}
+
+/**
+ * The first run of each process, cold: a tenth of the epochs before anything was compiled. In
+ * brackets, how many times a tenth of the warm median it took.
+ */
+function coldSection(r: BenchResults, peers: PeerId[], labels: string[]): string[] {
+  const train = r.workloads.filter((w) => w.kind === "train" && w.peers.some((p) => p.coldSeconds !== undefined));
+  if (train.length === 0) return [];
+  return [
+    "## Cold start",
+    "",
+    "The first run in a fresh process (median over the rounds), a tenth of the epochs, before any warm-up: what a" +
+      " learner's first `fit` in a new kernel pays while the runtime compiles. In brackets, how many times a tenth of the" +
+      " warm median it took.",
+    "",
+    ...header(["workload", ...labels]),
+    ...train.map((w) => row([w.title, ...peers.map((peer) => {
+      const o = outcome(w, peer);
+      if (!o || o.error || o.coldSeconds === undefined) return "";
+      return o.median ? `${seconds(o.coldSeconds)} (${(o.coldSeconds / (o.median / 10)).toFixed(1)}x)` : seconds(o.coldSeconds);
+    })])),
+    "",
+  ];
+}
+
 /** How fast the cores ran for us, by the CPU probe, when the results record it. */
 function probeLine(r: BenchResults): string[] {
   const { probeMsAtStart: start, probeMsAtEnd: end } = r.machine;
@@ -67,7 +97,7 @@ export function renderMarkdown(r: BenchResults): string {
       ` (commit ${r.commit}). Load average (1, 5, 15 min) ${load(r.machine.loadAtStart)} at the start, ${load(r.machine.loadAtEnd)} at the end.`,
     "",
     `Every figure is a median of ${r.settings.repeats} timed runs: ${r.settings.rounds} rounds, each peer in turn running each` +
-      ` workload in a process of its own, after a warm-up (fewer runs once a peer has spent ${r.settings.budgetSeconds} s on a` +
+      ` workload in a process of its own, after ${warmUp(r)} (fewer runs once a peer has spent ${r.settings.budgetSeconds} s on a` +
       " workload; fewer than 3 marked), all from the same data and the same starting weights. A time counts only when the peer's result" +
       " agrees with ours: the loss after the last epoch to 1e-6 (NumPy) or 1e-4 (TensorFlow.js, float32), a product to the" +
       " same tolerances relative to its largest entry. Times are wall-clock, in-process, of the training loop alone.",
@@ -107,6 +137,7 @@ export function renderMarkdown(r: BenchResults): string {
       return o.readyRssMB !== undefined ? `${o.peakRssMB.toFixed(0)} (${o.readyRssMB.toFixed(0)})` : o.peakRssMB.toFixed(0);
     })])),
     "",
+    ...coldSection(r, peers, labels),
     "## Start-up",
     "",
     "Seconds from spawning the process to having imported the libraries and read workload (a): what a whole-process" +

@@ -41,6 +41,8 @@ export interface PeerOutcome {
   matches: boolean;
   /** Seconds from spawning the process to having imported everything and read the data. */
   startupSeconds?: number;
+  /** Training: seconds of the first warm-up run (a tenth of the epochs), the process's first work. */
+  coldSeconds?: number;
   /** Peak resident set size of the peer's whole process, in MB. */
   peakRssMB?: number;
   /** Its RSS once loaded, before running anything (runtime, libraries, data), in MB. */
@@ -101,7 +103,8 @@ export interface BenchResults {
     probeMsAtEnd?: number;
   };
   /** Timed runs per peer and workload in all, split over `rounds` processes run in turn with the other peers'. */
-  settings: { repeats: number; rounds: number; budgetSeconds: number };
+  /** warmUpSeconds: each peer's warm-up before its timed runs (absent in results from before it was time-based). */
+  settings: { repeats: number; rounds: number; budgetSeconds: number; warmUpSeconds?: number };
   versions: Partial<Record<PeerId, string>>;
   workloads: WorkloadOutcome[];
   course: CourseOutcome | null;
@@ -120,7 +123,7 @@ export const median = (xs: number[]): number | null => {
 export function trainOutcome(peer: PeerId, r: PeerResult, ours: number | undefined, spawnedAt: number): PeerOutcome {
   const difference = r.loss !== undefined && ours !== undefined ? Math.abs(r.loss - ours) : undefined;
   return {
-    peer, median: median(r.seconds), seconds: r.seconds, loss: r.loss, difference,
+    peer, median: median(r.seconds), seconds: r.seconds, loss: r.loss, difference, coldSeconds: r.coldSeconds,
     matches: peer === "ours" || (difference !== undefined && difference <= TOLERANCE[peer]),
     startupSeconds: (r.readyAt - spawnedAt) / 1000, peakRssMB: r.maxRssKB / 1024, readyRssMB: r.readyRssKB / 1024,
     version: r.version, note: r.note,
@@ -168,6 +171,7 @@ export function mergeRounds(rounds: PeerOutcome[], flops?: number): PeerOutcome 
     matches: ok.length === rounds.length && ok.every((r) => r.matches),
     difference: max(ok.map((r) => r.difference)),
     startupSeconds: median(ok.map((r) => r.startupSeconds).filter((x): x is number => x !== undefined)) ?? undefined,
+    coldSeconds: median(ok.map((r) => r.coldSeconds).filter((x): x is number => x !== undefined)) ?? undefined,
     peakRssMB: max(ok.map((r) => r.peakRssMB)),
     readyRssMB: max(ok.map((r) => r.readyRssMB)),
     loadAtStart: max(ok.map((r) => r.loadAtStart)),

@@ -17,7 +17,7 @@ import { cpus, loadavg, release, tmpdir, totalmem, type } from "os";
 import { join } from "path";
 import { timeCourse } from "./course";
 import type { PeerResult } from "./protocol";
-import { readF64 } from "./protocol";
+import { readF64, WARM_UP_SECONDS } from "./protocol";
 import { renderMarkdown } from "./report";
 import {
   BenchResults, CourseOutcome, PEER_LABELS, PeerId, PeerOutcome, WorkloadOutcome,
@@ -236,7 +236,7 @@ async function main(): Promise<void> {
       probeMsAtStart,
       probeMsAtEnd: cpuProbe(),
     },
-    settings: { repeats: o.repeats, rounds: o.rounds, budgetSeconds: o.budget },
+    settings: { repeats: o.repeats, rounds: o.rounds, budgetSeconds: o.budget, warmUpSeconds: WARM_UP_SECONDS },
     versions,
     workloads,
     course,

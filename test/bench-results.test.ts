@@ -52,14 +52,15 @@ test("a product agrees by its largest error relative to its largest entry; NaN n
 });
 
 test("rounds merge: all runs pooled, a match only if every round matched, the worst difference and memory", () => {
-  const a = { ...outcome("numpy", 1), seconds: [1, 3], difference: 1e-9, peakRssMB: 30, startupSeconds: 0.5 };
-  const b = { ...outcome("numpy", 2), seconds: [2, 4], difference: 2e-9, peakRssMB: 40, startupSeconds: 0.7 };
+  const a = { ...outcome("numpy", 1), seconds: [1, 3], difference: 1e-9, peakRssMB: 30, startupSeconds: 0.5, coldSeconds: 0.3 };
+  const b = { ...outcome("numpy", 2), seconds: [2, 4], difference: 2e-9, peakRssMB: 40, startupSeconds: 0.7, coldSeconds: 0.5 };
   const m = mergeRounds([a, b]);
   assert.deepEqual(m.seconds, [1, 3, 2, 4]);
   assert.equal(m.median, 2.5);
   assert.equal(m.difference, 2e-9);
   assert.equal(m.peakRssMB, 40);
   assert.equal(m.startupSeconds, 0.6);
+  assert.equal(m.coldSeconds, 0.4);
   assert.equal(mergeRounds([a, { ...b, matches: false }]).matches, false);
   const failedRound = mergeRounds([a, { ...b, seconds: [], median: null, error: "exit 1" }]);
   assert.equal(failedRound.matches, false);
@@ -120,6 +121,15 @@ test("the Markdown report shows every workload, strikes through a result that di
   assert.match(md, /npm run bench/);
   assert.match(md, /- a note/);
   assert.doesNotMatch(md, /CPU-bound loop/, "no probe line when the results have no probe");
+  assert.doesNotMatch(md, /## Cold start/, "no cold-start table when no peer recorded a cold run");
+  assert.match(md, /after a warm-up/);
+  const cold = renderMarkdown({
+    ...results, settings: { ...results.settings, warmUpSeconds: 1 },
+    workloads: [workload("a", [{ ...outcome("ours", 0.05), loss: 0.1, coldSeconds: 0.02 }])],
+  });
+  assert.match(cold, /after 1 s of warm-up/);
+  assert.match(cold, /## Cold start/);
+  assert.match(cold, /\| \(a\) \| 20\.0 ms \(4\.0x\) \|/, "a cold tenth of 20 ms against a warm 50 ms is 4 times a warm tenth");
   const probed = renderMarkdown({ ...results, machine: { ...results.machine, probeMsAtStart: 250.4, probeMsAtEnd: 612 } });
   assert.match(probed, /A fixed CPU-bound loop \(`cpuProbe` in bench\/run\.ts\) took 250 ms at the start and 612 ms at the end\./);
 });
@@ -155,6 +165,7 @@ for (const id of ["a", "b", "c"] as const) {
     const r = runPeer(process.env.SCRATCHNET_PYTHON ?? "python3", [join(ROOT, "bench", "peer_numpy.py")], id, SHORT[id]);
     assert.ok(!("skipped" in r));
     assert.ok(Math.abs(r.loss! - ourLoss(id, SHORT[id])) <= 1e-6, `NumPy ${r.loss}, ours ${ourLoss(id, SHORT[id])}`);
+    assert.ok(r.coldSeconds! > 0, "it reports its first (cold) warm-up run");
   });
 }
 
@@ -163,5 +174,14 @@ for (const backend of ["cpu", "wasm"]) {
     const r = runPeer(process.execPath, ["--import", "tsx", join(ROOT, "bench", "peer-tfjs.ts"), backend], "c", 1);
     assert.ok(!("skipped" in r));
     assert.ok(Math.abs(r.loss! - ourLoss("c", 1)) <= 1e-4, `TF.js ${r.loss}, ours ${ourLoss("c", 1)}`);
+    assert.ok(r.coldSeconds! > 0, "it reports its first (cold) warm-up run");
   });
 }
+
+test("our own peer process reports our loss exactly, its timed runs and its cold first run", () => {
+  const r = runPeer(process.execPath, ["--import", "tsx", join(ROOT, "bench", "peer-ours.ts")], "a", 100);
+  assert.ok(!("skipped" in r));
+  assert.equal(r.loss, ourLoss("a", 100));
+  assert.equal(r.seconds.length, 1);
+  assert.ok(r.coldSeconds! > 0);
+});
