@@ -62,8 +62,7 @@ const TILE_ROWS = [4, 2, 1] as const;
 const TILE_COLS = [4, 2, 1] as const;
 
 export function buildDenseModule(): ArrayBuffer {
-  // Shared, so that growing it keeps every view valid (wasm/arena.ts); up to 4 GiB, all wasm32 allows.
-  const mod = new ModuleBuilder(1, 65536);
+  const mod = new ModuleBuilder(1);
   const fn = {
     gemmForward: gemmFunction(mod, "forward"),
     gemmStrided: gemmFunction(mod, "strided"),

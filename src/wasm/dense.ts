@@ -1,22 +1,45 @@
 /**
- * A dense layer's buffers for one batch size, kept inside the dense module's WebAssembly memory,
- * with the forward and backward passes of dense-module.ts running on them.
+ * A dense layer's buffers for one batch size, kept inside a WebAssembly memory, with the
+ * forward and backward passes of dense-module.ts running on them.
  *
- * The buffers are a region of the process's one arena (wasm/arena.ts), whose memory never
- * detaches a view, so the Matrix views they hand out (Z, A, dZ, dX) stay valid for good: the
- * layer and the network read and write them like any other Matrix. The workspaces of a network's
- * layers are made together (`DenseWorkspace.chain`), and any layer reads its input X (the layer
- * before's A) and its dA (the layer after's dX) where they are in the memory; what comes from
- * elsewhere (the data, W, b) is copied in. The region goes back to the arena once its views are
- * garbage collected. Not re-entrant, like the rest of the library: one pass at a time per workspace.
+ * A memory is sized once, when its workspaces are made, and never grown, so the Matrix views
+ * they hand out (Z, A, dZ, dX) stay valid for good: the layer and the network read and write
+ * them like any other Matrix. The workspaces of a network's layers share one memory
+ * (`DenseWorkspace.chain`), so that a layer reads its input X (the layer before's A) and its dA
+ * (the layer after's dX) where they are; what comes from elsewhere (the data, W, b) is copied in.
+ * Not re-entrant, like the rest of the library: one pass at a time per workspace.
  */
 import { Matrix } from "../matrix";
-import { DenseArena, denseArena, DenseExports, Region } from "./arena";
-import { ACT, MSE_SIGMOID_OUTPUT } from "./dense-module";
+import { ACT, buildDenseModule, MSE_SIGMOID_OUTPUT } from "./dense-module";
 
-/** True when this runtime can run the dense module (WebAssembly with SIMD and shared memory). */
+/** The module's exports that this file calls; the others (gemm, sigmoid, ...) run inside these. */
+interface DenseExports {
+  memory: WebAssembly.Memory;
+  forward(x: number, ldx: number, w: number, b: number, z: number, a: number, n: number, nIn: number, nOut: number, act: number, panel: number): number;
+  backward(
+    act: number, dA: number, z: number, a: number, dZ: number, x: number, w: number, wT: number, dW: number, db: number,
+    dX: number, n: number, nIn: number, nOut: number, needDX: number, panel: number,
+  ): void;
+  sgd(p: number, g: number, len: number, lr: number): void;
+}
+
+let compiled: WebAssembly.Module | null | undefined; // undefined: not tried; null: no wasm SIMD here
+
+function compiledModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  try {
+    const bytes = buildDenseModule();
+    if (typeof WebAssembly === "object" && WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
+  } catch {
+    // no WebAssembly SIMD: layers keep their plain buffers and loops
+  }
+  return compiled;
+}
+
+/** True when this runtime can run the dense module (WebAssembly with SIMD). */
 export function wasmDenseAvailable(): boolean {
-  return denseArena() !== null;
+  return compiledModule() !== null;
 }
 
 /** The activations the module applies itself; the others run as plain loops on the views. */
@@ -32,8 +55,9 @@ export class DenseWorkspace {
   /** dL/dX, for the layer before. dX: (n, nIn) */
   readonly dX: Matrix;
 
-  private readonly arena: DenseArena;
   private readonly wasm: DenseExports;
+  /** The memory's buffer, fixed for good: the views of every workspace in it share it. */
+  private readonly buffer: ArrayBuffer;
   // Byte offsets of every buffer in the memory, and the views of the inputs copied in.
   private readonly at: Record<"X" | "W" | "WT" | "b" | "Z" | "A" | "dZ" | "dX" | "dW" | "db" | "panel", number>;
   /** This workspace's bytes in the memory: [start, end). */
@@ -47,32 +71,32 @@ export class DenseWorkspace {
   /** Where the last forward pass read X: its copy at `at.X`, or another workspace's buffer. */
   private xAt = 0;
 
-  /** A workspace for batches of n rows, or null when WebAssembly is missing (or its memory full). */
+  /** A workspace for batches of n rows, or null when WebAssembly SIMD is missing. */
   static create(n: number, nIn: number, nOut: number): DenseWorkspace | null {
     return DenseWorkspace.chain(n, [[nIn, nOut]])?.[0] ?? null;
   }
 
   /**
-   * Workspaces for several layers, each [nIn, nOut], for batches of n rows, in one region of the
-   * arena; or null when WebAssembly SIMD is missing or the memory cannot grow enough.
+   * Workspaces for several layers, each [nIn, nOut], for batches of n rows, in one memory;
+   * or null when WebAssembly SIMD is missing.
    */
   static chain(n: number, shapes: [number, number][]): DenseWorkspace[] | null {
-    const arena = denseArena();
-    if (!arena) return null;
+    const mod = compiledModule();
+    if (!mod) return null;
     let end = 0;
     const layouts = shapes.map(([nIn, nOut]) => {
       const layout = DenseWorkspace.layout(n, nIn, nOut, end);
       end = layout.end;
       return layout;
     });
-    const region = arena.alloc(end);
-    if (!region) return null;
-    const workspaces = shapes.map(([nIn, nOut], i) => new DenseWorkspace(arena, region.buffer, layouts[i], region.start, n, nIn, nOut));
-    arena.track(region, workspaces.flatMap((w) => [w.Z.data, w.A.data, w.dZ.data, w.dX.data]));
-    return workspaces;
+    const wasm = new WebAssembly.Instance(mod, {}).exports as unknown as DenseExports;
+    const memory = wasm.memory;
+    if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+    // Views are made only now, after the only grow: they stay attached to the buffer for good.
+    return shapes.map(([nIn, nOut], i) => new DenseWorkspace(wasm, layouts[i], n, nIn, nOut));
   }
 
-  /** The buffers of one workspace, from byte `start` of its region, each 16-byte aligned (a whole f64x2). */
+  /** The buffers of one workspace, from byte `start`, each 16-byte aligned (a whole f64x2). */
   private static layout(n: number, nIn: number, nOut: number, start: number) {
     const sizes = {
       X: n * nIn, W: nIn * nOut, WT: nIn * nOut, b: nOut, Z: n * nOut, A: n * nOut,
@@ -89,17 +113,16 @@ export class DenseWorkspace {
   }
 
   private constructor(
-    arena: DenseArena, buffer: SharedArrayBuffer, layout: ReturnType<typeof DenseWorkspace.layout>, base: number,
+    wasm: DenseExports, layout: ReturnType<typeof DenseWorkspace.layout>,
     readonly n: number, readonly nIn: number, readonly nOut: number,
   ) {
-    const { sizes } = layout;
-    this.arena = arena;
-    this.wasm = arena.exports;
-    this.at = { ...layout.at };
-    for (const key of Object.keys(this.at) as (keyof typeof sizes)[]) this.at[key] += base;
-    this.start = base + layout.start;
-    this.end = base + layout.end;
-    const view = (key: keyof typeof sizes) => new Float64Array(buffer, this.at[key], sizes[key]);
+    const { sizes, at } = layout;
+    this.wasm = wasm;
+    this.buffer = wasm.memory.buffer;
+    this.at = at;
+    this.start = layout.start;
+    this.end = layout.end;
+    const view = (key: keyof typeof sizes) => new Float64Array(this.buffer, at[key], sizes[key]);
     this.X = view("X");
     this.W = view("W");
     this.b = view("b");
@@ -117,7 +140,7 @@ export class DenseWorkspace {
    */
   private inPlace(m: Matrix): number | null {
     const d = m.data;
-    if (!this.arena.owns(d.buffer)) return null;
+    if (d.buffer !== this.buffer) return null;
     return d.byteOffset + d.byteLength <= this.start || d.byteOffset >= this.end ? d.byteOffset : null;
   }
 
@@ -190,32 +213,35 @@ export class DenseWorkspace {
   }
 }
 
-/** The region `sgdStep` copies parameters into, replaced by a bigger one as needed. */
-let scratch: { region: Region; f64: Float64Array; views: Map<number, Float64Array> } | null = null;
+/** The memory `sgdStep` copies parameters into: one instance, grown as needed. */
+let scratch: { wasm: DenseExports; f64: Float64Array; views: Map<number, Float64Array> } | null = null;
 
 /**
  * p -= lr * g in WebAssembly, for a parameter matrix and its gradient (copied in, p copied back):
  * a training step's update, bit for bit the plain loop's, without allocating. False (nothing
- * done) without wasm SIMD, or when the memory cannot grow enough.
+ * done) without wasm SIMD.
  */
 export function sgdStep(p: Float64Array, g: Float64Array, lr: number): boolean {
-  const arena = denseArena();
-  if (!arena) return false;
+  const mod = compiledModule();
+  if (!mod) return false;
+  if (!scratch) {
+    const wasm = new WebAssembly.Instance(mod, {}).exports as unknown as DenseExports;
+    scratch = { wasm, f64: new Float64Array(wasm.memory.buffer), views: new Map() };
+  }
   const gAt = Math.ceil(p.length / 2) * 2; // in f64s, 16-byte aligned
+  const memory = scratch.wasm.memory;
   const bytes = (gAt + g.length) * 8;
-  if (!scratch || scratch.region.bytes < bytes) {
-    const region = arena.alloc(bytes);
-    if (!region) return false;
-    if (scratch) arena.release(scratch.region);
-    scratch = { region, f64: new Float64Array(region.buffer, region.start, region.bytes / 8), views: new Map() };
+  if (bytes > memory.buffer.byteLength) {
+    memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+    scratch.f64 = new Float64Array(memory.buffer);
+    scratch.views.clear(); // they saw the buffer before it grew
   }
   // The updated p, as a view made once per length: a training loop updates the same few shapes.
   let updated = scratch.views.get(p.length);
   if (!updated) scratch.views.set(p.length, (updated = scratch.f64.subarray(0, p.length)));
-  const at = scratch.region.start;
   scratch.f64.set(p, 0);
   scratch.f64.set(g, gAt);
-  arena.exports.sgd(at, at + gAt * 8, p.length, lr);
+  scratch.wasm.sgd(0, gAt * 8, p.length, lr);
   p.set(updated);
   return true;
 }

@@ -350,11 +350,7 @@ export class FunctionBody {
   }
 }
 
-/**
- * A module of one exported memory and some functions. The memory starts at `memoryPages` pages of
- * 64 KiB; with `sharedMaxPages`, it is a shared memory (a SharedArrayBuffer, which growing does not
- * detach) of at most that many pages.
- */
+/** A module of one exported memory and some functions. */
 export class ModuleBuilder {
   private readonly types: string[] = [];
   private readonly typeBytes: number[][] = [];
@@ -362,7 +358,6 @@ export class ModuleBuilder {
 
   constructor(
     private readonly memoryPages: number,
-    private readonly sharedMaxPages?: number,
     private readonly memoryExportName = "memory",
   ) {}
 
@@ -396,10 +391,7 @@ export class ModuleBuilder {
       0x01, 0x00, 0x00, 0x00, // version 1
       ...section(1, vec(this.typeBytes)),
       ...section(3, vec(this.funcs.map((f) => uleb(f.type)))),
-      // Limits: 0x00 min only; 0x03 shared, min and max.
-      ...section(5, vec([this.sharedMaxPages === undefined
-        ? [0x00, ...uleb(this.memoryPages)]
-        : [0x03, ...uleb(this.memoryPages), ...uleb(this.sharedMaxPages)]])),
+      ...section(5, vec([[0x00, ...uleb(this.memoryPages)]])), // limits: min only, no max
       ...section(7, vec(exports)),
       ...section(10, vec(this.funcs.map((f) => f.body.encode()))),
     ];
