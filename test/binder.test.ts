@@ -119,9 +119,12 @@ describe("binder/postBuild", () => {
     assert.deepEqual(installedRest, ownRest);
     const kernelDir = join(ROOT, "jupyter", "kernels", "tslab");
     assert.deepEqual(installedArgv, (ownArgv as string[]).map((a) => (a.includes("{resource_dir}") ? resolve(a.replace("{resource_dir}", kernelDir)) : a)));
-    const tslab = installedArgv.find((a: string) => a.endsWith("tslab/bin/tslab"));
-    assert.equal(tslab, join(ROOT, "node_modules", "tslab", "bin", "tslab"));
-    assert.ok(existsSync(tslab), "the kernel's tslab exists");
+    const launcher = installedArgv.find((a: string) => a.endsWith("launch.cjs"));
+    assert.equal(launcher, join(kernelDir, "launch.cjs"));
+    assert.ok(existsSync(launcher), "the kernel's launcher exists");
+    // The launcher starts tslab from the project's node_modules, found from its own folder.
+    assert.match(readFileSync(launcher, "utf8"), /join\(__dirname, "\.\.", "\.\.", "\.\.", "node_modules", "tslab", "dist", "main\.js"\)/);
+    assert.ok(existsSync(join(kernelDir, "..", "..", "..", "node_modules", "tslab", "dist", "main.js")), "and tslab's main.js is there");
   });
 
   test("that kernel is the one the notebooks ask for and the project's own Jupyter uses", () => {
