@@ -6,6 +6,14 @@ import { BenchResults, PEER_LABELS, PEERS, PeerId, PeerOutcome, TOLERANCE, Workl
 const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
 const header = (cells: string[]) => [row(cells), row(cells.map(() => "---"))];
 
+/** A table of one row per workload and one column per peer, each cell from `cell`. */
+function workloadTable(workloads: WorkloadOutcome[], peers: PeerId[], cell: (w: WorkloadOutcome, p: PeerId) => string): string[] {
+  return [
+    ...header(["workload", ...peers.map((p) => PEER_LABELS[p])]),
+    ...workloads.map((w) => row([w.title, ...peers.map((p) => cell(w, p))])),
+  ];
+}
+
 /** The peers that appear anywhere in the results, in column order. */
 function peersIn(r: BenchResults): PeerId[] {
   return PEERS.filter((p) => r.workloads.some((w) => w.peers.some((x) => x.peer === p)));
@@ -47,7 +55,7 @@ function warmUp(r: BenchResults): string {
  * The first run of each process, cold: a tenth of the epochs before anything was compiled. In
  * brackets, how many times a tenth of the warm median it took.
  */
-function coldSection(r: BenchResults, peers: PeerId[], labels: string[]): string[] {
+function coldSection(r: BenchResults, peers: PeerId[]): string[] {
   const train = r.workloads.filter((w) => w.kind === "train" && w.peers.some((p) => p.coldSeconds !== undefined));
   if (train.length === 0) return [];
   return [
@@ -57,12 +65,11 @@ function coldSection(r: BenchResults, peers: PeerId[], labels: string[]): string
       " learner's first `fit` in a new kernel pays while the runtime compiles. In brackets, how many times a tenth of the" +
       " warm median it took.",
     "",
-    ...header(["workload", ...labels]),
-    ...train.map((w) => row([w.title, ...peers.map((peer) => {
+    ...workloadTable(train, peers, (w, peer) => {
       const o = outcome(w, peer);
       if (!o || o.error || o.coldSeconds === undefined) return "";
       return o.median ? `${seconds(o.coldSeconds)} (${(o.coldSeconds / (o.median / 10)).toFixed(1)}x)` : seconds(o.coldSeconds);
-    })])),
+    }),
     "",
   ];
 }
@@ -115,29 +122,26 @@ export function renderMarkdown(r: BenchResults): string {
       " (its time divided by the peer's; above 1 is faster), where NumPy is the faster of its two runs, with its default" +
       " threads and on one thread.",
     "",
-    ...header(["workload", ...labels]),
-    ...r.workloads.map((w) => row([w.title, ...peers.map((p) => timeCell(w, p))])),
+    ...workloadTable(r.workloads, peers, timeCell),
     "",
     "## Agreement with our result",
     "",
     "Our final loss, and each peer's absolute difference from it (matmul: max |C - ours| / max |ours|).",
     "",
-    ...header(["workload", ...labels]),
-    ...r.workloads.map((w) => row([w.title, ...peers.map((p) => agreementCell(w, p))])),
+    ...workloadTable(r.workloads, peers, agreementCell),
     "",
     "## Memory",
     "",
     "Peak resident set size of each peer's process, in MB; in brackets, what it held once loaded (runtime, libraries," +
       " data), before running anything.",
     "",
-    ...header(["workload", ...labels]),
-    ...r.workloads.map((w) => row([w.title, ...peers.map((p) => {
+    ...workloadTable(r.workloads, peers, (w, p) => {
       const o = outcome(w, p);
       if (o?.peakRssMB === undefined) return "";
       return o.readyRssMB !== undefined ? `${o.peakRssMB.toFixed(0)} (${o.readyRssMB.toFixed(0)})` : o.peakRssMB.toFixed(0);
-    })])),
+    }),
     "",
-    ...coldSection(r, peers, labels),
+    ...coldSection(r, peers),
     "## Start-up",
     "",
     "Seconds from spawning the process to having imported the libraries and read workload (a): what a whole-process" +

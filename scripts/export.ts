@@ -355,17 +355,21 @@ function argValue(args: string[], flag: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  buildLibrary();
-  linkLibrary();
+/** The options of the command line shared by `npm run export` and `npm run slides` (see the usage above). */
+export function optionsFromArgs(args: string[]): ExportOptions {
   const jobs = argValue(args, "--jobs");
-  const result = await exportSite({
+  return {
     outDir: argValue(args, "--out"),
     notebooksDir: argValue(args, "--notebooks"),
     jobs: jobs ? Number(jobs) : undefined,
     slides: !args.includes("--no-slides"),
-  });
+  };
+}
+
+async function main(): Promise<void> {
+  buildLibrary();
+  linkLibrary();
+  const result = await exportSite(optionsFromArgs(process.argv.slice(2)));
   const where = relative(process.cwd(), result.outDir) || ".";
   if (!result.ok) {
     for (const page of result.pages.filter((p) => p.error)) process.stderr.write(`\n${page.error}`);

@@ -9,24 +9,13 @@
  */
 import { readFileSync } from "fs";
 import { join, relative } from "path";
-import { exportSite } from "./export";
+import { exportSite, optionsFromArgs } from "./export";
 import { SetupError, buildLibrary, linkLibrary } from "./lib/project";
 
-function argValue(args: string[], flag: string): string | undefined {
-  const i = args.indexOf(flag);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
   buildLibrary();
   linkLibrary();
-  const jobs = argValue(args, "--jobs");
-  const result = await exportSite({
-    outDir: argValue(args, "--out"),
-    notebooksDir: argValue(args, "--notebooks"),
-    jobs: jobs ? Number(jobs) : undefined,
-  });
+  const result = await exportSite({ ...optionsFromArgs(process.argv.slice(2)), slides: true });
   const where = relative(process.cwd(), result.outDir) || ".";
   if (!result.ok) {
     for (const page of result.pages.filter((p) => p.error)) process.stderr.write(`\n${page.error}`);

@@ -71,11 +71,11 @@ export function buildDenseModule(): ArrayBuffer {
     outer: outerFunction(mod),
     reluBackward: activationBackwardFunction(mod, "reluBackward", false),
     leakyReluBackward: activationBackwardFunction(mod, "leakyReluBackward", true),
-    sigmoidBackward: sigmoidBackwardFunction(mod),
+    sigmoidBackward: sigmoidBackwardFunction(mod, "sigmoidBackward", false),
     sumRows: sumRowsFunction(mod),
     transpose: transposeFunction(mod),
     sigmoid: sigmoidFunction(mod),
-    mseSigmoidGradient: mseSigmoidGradientFunction(mod),
+    mseSigmoidGradient: sigmoidBackwardFunction(mod, "mseSigmoidGradient", true),
   };
   sgdFunction(mod);
   layerForwardFunction(mod, fn);
@@ -520,39 +520,29 @@ function activationBackwardFunction(mod: ModuleBuilder, name: string, leaky: boo
   return index;
 }
 
-/** sigmoidBackward(dA, a, dZ, len): dZ = (dA * a) * (1 - a), in that order, as activations.ts computes it. */
-function sigmoidBackwardFunction(mod: ModuleBuilder): number {
-  const { index, body: f } = mod.func([i32, i32, i32, i32], [], "sigmoidBackward");
-  const [dA, a, dZ, len] = [0, 1, 2, 3];
-  const av = f.local(v128);
+/**
+ * sigmoidBackward(dA, a, dZ, len): dZ = (dA * a) * (1 - a), in that order, as activations.ts
+ * computes it. With `fromTargets` (mseSigmoidGradient(y, a, dZ, len)), dA is first made from the
+ * targets y as mse's gradient, scale (a - y) with scale = 2 / len, in the order network.ts
+ * computes the two steps.
+ */
+function sigmoidBackwardFunction(mod: ModuleBuilder, name: string, fromTargets: boolean): number {
+  const { index, body: f } = mod.func([i32, i32, i32, i32], [], name);
+  const [dA, a, dZ, len] = [0, 1, 2, 3]; // dA is y with fromTargets
+  const av = f.local(v128), scale = f.local(v128);
   const one = vectorConstants(f, { one: 1 }).one;
+  if (fromTargets) f.f64Const(2).get(len).f64ConvertI32S().f64Div().f64x2Splat().set(scale);
   elementwise(f, [dA, a, dZ], len, (at, half) => {
     f.get(dZ);
     f.get(a);
     load(f, half, at).set(av);
-    f.get(dA);
-    load(f, half, at).get(av).f64x2Mul().get(one).get(av).f64x2Sub().f64x2Mul();
-    store(f, half, at);
-  });
-  return index;
-}
-
-/**
- * mseSigmoidGradient(y, a, dZ, len): dZ = (scale (a - y)) a (1 - a), scale = 2 / len: mse's
- * gradient then sigmoid's backward, in one pass, in the order network.ts computes them.
- */
-function mseSigmoidGradientFunction(mod: ModuleBuilder): number {
-  const { index, body: f } = mod.func([i32, i32, i32, i32], [], "mseSigmoidGradient");
-  const [y, a, dZ, len] = [0, 1, 2, 3];
-  const av = f.local(v128), scale = f.local(v128);
-  const one = vectorConstants(f, { one: 1 }).one;
-  f.f64Const(2).get(len).f64ConvertI32S().f64Div().f64x2Splat().set(scale);
-  elementwise(f, [y, a, dZ], len, (at, half) => {
-    f.get(dZ);
-    f.get(a);
-    load(f, half, at).set(av);
-    f.get(scale).get(av).get(y);
-    load(f, half, at).f64x2Sub().f64x2Mul(); // g = scale (a - y)
+    if (fromTargets) {
+      f.get(scale).get(av).get(dA);
+      load(f, half, at).f64x2Sub().f64x2Mul(); // g = scale (a - y)
+    } else {
+      f.get(dA);
+      load(f, half, at); // g = dA
+    }
     f.get(av).f64x2Mul().get(one).get(av).f64x2Sub().f64x2Mul(); // (g a) (1 - a)
     store(f, half, at);
   });
