@@ -14,6 +14,7 @@ import { WASM_SGD_MIN_VALUES } from "../src/optimizers";
 import { addRowReference, matmulReference, sumRowsReference } from "../src/kernels-reference";
 import { WASM_DENSE_MIN_MULTIPLY_ADDS } from "../src/layer";
 import { DenseWorkspace, sgdStep, wasmDenseAvailable } from "../src/wasm/dense";
+import { buildDenseModule } from "../src/wasm/dense-module";
 
 /** Bit for bit: Object.is tells +0 from -0 and matches NaN with NaN. */
 function assertSame(actual: Float64Array, expected: Float64Array, what: string): void {
@@ -112,6 +113,33 @@ test("every remainder of the tiles (rows, columns, a lone column, k = 1) equals 
         }
       }
     }
+  }
+});
+
+test("the module's transpose moves every bit, for every small shape and odd edges (NaN payloads too)", () => {
+  const wasm = new WebAssembly.Instance(new WebAssembly.Module(buildDenseModule()), {}).exports as unknown as {
+    memory: WebAssembly.Memory;
+    transpose(x: number, n: number, m: number, out: number): void;
+  };
+  wasm.memory.grow(8); // 9 pages: x, then out at 40,000 values, up to 8,192 each
+  const bits = new BigUint64Array(wasm.memory.buffer);
+  const rng = new RandomState(11);
+  const shapes: [number, number][] = [];
+  for (let n = 1; n <= 9; n++) for (let m = 1; m <= 9; m++) shapes.push([n, m]);
+  shapes.push([128, 64], [64, 10], [10, 64], [33, 17], [1, 101], [101, 1]);
+  const out = 40000; // in values: out's place, after x's
+  for (const [n, m] of shapes) {
+    bits.fill(0xdeadn);
+    // Random 64-bit patterns: every kind of double, NaNs with payloads among them.
+    for (let i = 0; i < n * m; i++) bits[i] = (BigInt(rng.integer(2 ** 32)) << 32n) | BigInt(rng.integer(2 ** 32));
+    wasm.transpose(0, n, m, out * 8);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < m; j++) {
+        if (bits[out + j * n + i] !== bits[i * m + j]) assert.fail(`(${n}x${m}): out[${j}][${i}] is not x[${i}][${j}]`);
+      }
+    }
+    assert.equal(bits[out + n * m], 0xdeadn, `(${n}x${m}): wrote past the end of out`);
+    assert.equal(bits[out - 1], 0xdeadn, `(${n}x${m}): wrote before out`);
   }
 });
 

@@ -608,33 +608,66 @@ function sumRowsFunction(mod: ModuleBuilder): number {
   return index;
 }
 
-/** transpose(x, n, m, out): out[j][i] = x[i][j]. */
+/**
+ * transpose(x, n, m, out): out[j][i] = x[i][j], for x (n, m) and out (m, n).
+ * Eight rows at a time, in 2 x 2 blocks: a block's two rows are loaded as two vectors, and two
+ * shuffles turn them into its two columns, stored as parts of rows j and j + 1 of out. Eight rows
+ * fill a whole 64-byte line of each of those rows at once: an element-by-element copy wrote
+ * 8 bytes to each line of out, a whole row (often a power of two) apart, and the cache, which
+ * maps such lines to the same few sets, evicted them before they were full. (It computes W^T
+ * for every batch's dX.) Then two rows at a time, and the odd row and column one by one.
+ */
 function transposeFunction(mod: ModuleBuilder): number {
   const { index, body: f } = mod.func([i32, i32, i32, i32], [], "transpose");
   const [x, n, m, out] = [0, 1, 2, 3];
-  const i = f.local(i32), j = f.local(i32);
-  const from = f.local(i32), to = f.local(i32);
-  const outRow = f.local(i32);
-  f.get(x).set(from);
-  f.i32Const(0).set(i);
-  f.block(() => {
-    f.loop(() => {
-      f.get(i).get(n).i32GeS().brIf(1);
-      f.get(out).get(i).i32Const(3).i32Shl().i32Add().set(to);
-      f.i32Const(0).set(j);
-      f.get(n).i32Const(3).i32Shl().set(outRow);
-      f.block(() => {
-        f.loop(() => {
-          f.get(j).get(m).i32GeS().brIf(1);
-          f.get(to).get(from).f64Load().f64Store();
-          addConst(f, from, 8);
-          addLocal(f, to, outRow);
-          addConst(f, j, 1);
-          f.br(0);
-        });
-      });
-      addConst(f, i, 1);
-      f.br(0);
+  const rowsLeft = f.local(i32), colsLeft = f.local(i32);
+  const rowStart = f.local(i32); // x[i][0]
+  const from = Array.from({ length: 8 }, () => f.local(i32)); // x[i + r][j]
+  const to = f.local(i32), toRow = f.local(i32); // out[j][i], and out[0][i]
+  const rowBytes = f.local(i32), outRowBytes = f.local(i32); // m * 8 and n * 8
+  const rows = Array.from({ length: 8 }, () => f.local(v128)); // x[i + r][j, j+1]
+  const FIRST = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]; // (top[0], bottom[0])
+  const SECOND = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31]; // (top[1], bottom[1])
+  f.get(m).i32Const(3).i32Shl().set(rowBytes);
+  f.get(n).i32Const(3).i32Shl().set(outRowBytes);
+  f.get(x).set(rowStart);
+  f.get(out).set(toRow);
+  f.get(n).set(rowsLeft);
+  /** R rows, from rowStart, into columns i..i+R-1 of out. */
+  const block = (R: number) => {
+    f.get(rowStart).set(from[0]);
+    for (let r = 1; r < R; r++) f.get(from[r - 1]).get(rowBytes).i32Add().set(from[r]);
+    f.get(toRow).set(to);
+    f.get(m).set(colsLeft);
+    whileAtLeast(f, colsLeft, 2, () => {
+      for (let r = 0; r < R; r++) f.get(from[r]).v128Load().set(rows[r]);
+      for (const [lanes, next] of [[FIRST, false], [SECOND, true]] as const) {
+        for (let q = 0; q < R / 2; q++) {
+          f.get(to);
+          if (next) f.get(outRowBytes).i32Add();
+          f.get(rows[2 * q]).get(rows[2 * q + 1]).i8x16Shuffle(lanes).v128Store(16 * q);
+        }
+      }
+      for (let r = 0; r < R; r++) addConst(f, from[r], 16);
+      addLocal(f, to, outRowBytes);
+      addLocal(f, to, outRowBytes);
+    });
+    ifAtLeast(f, colsLeft, 1, () => {
+      for (let r = 0; r < R; r++) f.get(to).get(from[r]).f64Load().f64Store(8 * r);
+    });
+    for (let r = 0; r < R; r++) addLocal(f, rowStart, rowBytes);
+    addConst(f, toRow, 8 * R);
+  };
+  whileAtLeast(f, rowsLeft, 8, () => block(8));
+  whileAtLeast(f, rowsLeft, 2, () => block(2));
+  ifAtLeast(f, rowsLeft, 1, () => {
+    f.get(rowStart).set(from[0]);
+    f.get(toRow).set(to);
+    f.get(m).set(colsLeft);
+    whileAtLeast(f, colsLeft, 1, () => {
+      f.get(to).get(from[0]).f64Load().f64Store();
+      addConst(f, from[0], 8);
+      addLocal(f, to, outRowBytes);
     });
   });
   return index;
