@@ -1,6 +1,11 @@
 /**
- * The Markdown report of `npm run bench` (bench/results/latest.md), written from the JSON results.
+ * The Markdown report of `npm run bench` (bench/results/latest.md), written from the JSON results,
+ * and the README's copy of its main tables (between README_START and README_END).
+ *
+ *   node --import tsx bench/report.ts   # re-renders latest.md and the README's tables from latest.json
  */
+import { readFileSync, renameSync, writeFileSync } from "fs";
+import { join } from "path";
 import { BenchResults, PEER_LABELS, PEERS, PeerId, PeerOutcome, TOLERANCE, WorkloadOutcome, numpyBaseline, seconds, speedVsNumpy } from "./results";
 
 const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
@@ -59,8 +64,6 @@ function coldSection(r: BenchResults, peers: PeerId[]): string[] {
   const train = r.workloads.filter((w) => w.kind === "train" && w.peers.some((p) => p.coldSeconds !== undefined));
   if (train.length === 0) return [];
   return [
-    "## Cold start",
-    "",
     "The first run in a fresh process (median over the rounds), a tenth of the epochs, before any warm-up: what a" +
       " learner's first `fit` in a new kernel pays while the runtime compiles. In brackets, how many times a tenth of the" +
       " warm median it took.",
@@ -70,7 +73,6 @@ function coldSection(r: BenchResults, peers: PeerId[]): string[] {
       if (!o || o.error || o.coldSeconds === undefined) return "";
       return o.median ? `${seconds(o.coldSeconds)} (${(o.coldSeconds / (o.median / 10)).toFixed(1)}x)` : seconds(o.coldSeconds);
     }),
-    "",
   ];
 }
 
@@ -93,10 +95,45 @@ function loadRange(r: BenchResults): string[] {
   return ["", `The one-minute load average was between ${Math.min(...loads).toFixed(2)} and ${Math.max(...loads).toFixed(2)} as the peers started (other work shares this machine).`];
 }
 
+/** The targets, one row each, as judged in the results. */
+function targetsTable(r: BenchResults): string[] {
+  return [
+    ...header(["target", "measured", "met"]),
+    ...r.targets.map((t) => row([t.text, t.measured, t.met === null ? "not measured" : t.met ? "**met**" : "**not met**"])),
+  ];
+}
+
+function timeSection(r: BenchResults, peers: PeerId[]): string[] {
+  return [
+    "Median time of the training loop (matmul: GFLOPS, 2n^3 per product). In brackets: the speed relative to NumPy" +
+      " (its time divided by the peer's; above 1 is faster), where NumPy is the faster of its two runs, with its default" +
+      " threads and on one thread.",
+    "",
+    ...workloadTable(r.workloads, peers, timeCell),
+  ];
+}
+
+function memorySection(r: BenchResults, peers: PeerId[]): string[] {
+  return [
+    "Peak resident set size of each peer's process, in MB; in brackets, what it held once loaded (runtime, libraries," +
+      " data), before running anything.",
+    "",
+    ...workloadTable(r.workloads, peers, (w, p) => {
+      const o = outcome(w, p);
+      if (o?.peakRssMB === undefined) return "";
+      return o.readyRssMB !== undefined ? `${o.peakRssMB.toFixed(0)} (${o.readyRssMB.toFixed(0)})` : o.peakRssMB.toFixed(0);
+    }),
+  ];
+}
+
+/** `## title` (or `### title` at level 3), the body, and a blank line. */
+const section = (level: 2 | 3, title: string, body: string[]) => [`${"#".repeat(level)} ${title}`, "", ...body, ""];
+
 export function renderMarkdown(r: BenchResults): string {
   const peers = peersIn(r);
   const labels = peers.map((p) => PEER_LABELS[p]);
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(", ");
+  const cold = coldSection(r, peers);
   const lines: string[] = [
     "# Benchmarks",
     "",
@@ -111,48 +148,25 @@ export function renderMarkdown(r: BenchResults): string {
     ...loadRange(r),
     ...probeLine(r),
     "",
-    "## Targets",
-    "",
-    ...header(["target", "measured", "met"]),
-    ...r.targets.map((t) => row([t.text, t.measured, t.met === null ? "not measured" : t.met ? "**met**" : "**not met**"])),
-    "",
-    "## Time",
-    "",
-    "Median time of the training loop (matmul: GFLOPS, 2n^3 per product). In brackets: the speed relative to NumPy" +
-      " (its time divided by the peer's; above 1 is faster), where NumPy is the faster of its two runs, with its default" +
-      " threads and on one thread.",
-    "",
-    ...workloadTable(r.workloads, peers, timeCell),
-    "",
-    "## Agreement with our result",
-    "",
-    "Our final loss, and each peer's absolute difference from it (matmul: max |C - ours| / max |ours|).",
-    "",
-    ...workloadTable(r.workloads, peers, agreementCell),
-    "",
-    "## Memory",
-    "",
-    "Peak resident set size of each peer's process, in MB; in brackets, what it held once loaded (runtime, libraries," +
-      " data), before running anything.",
-    "",
-    ...workloadTable(r.workloads, peers, (w, p) => {
-      const o = outcome(w, p);
-      if (o?.peakRssMB === undefined) return "";
-      return o.readyRssMB !== undefined ? `${o.peakRssMB.toFixed(0)} (${o.readyRssMB.toFixed(0)})` : o.peakRssMB.toFixed(0);
-    }),
-    "",
-    ...coldSection(r, peers),
-    "## Start-up",
-    "",
-    "Seconds from spawning the process to having imported the libraries and read workload (a): what a whole-process" +
-      " timing adds to the medians above.",
-    "",
-    ...header(labels),
-    row(peers.map((p) => {
-      const o = r.workloads.find((w) => w.id === "a")?.peers.find((x) => x.peer === p);
-      return o?.startupSeconds !== undefined && !o.error ? o.startupSeconds.toFixed(2) : "";
-    })),
-    "",
+    ...section(2, "Targets", targetsTable(r)),
+    ...section(2, "Time", timeSection(r, peers)),
+    ...section(2, "Agreement with our result", [
+      "Our final loss, and each peer's absolute difference from it (matmul: max |C - ours| / max |ours|).",
+      "",
+      ...workloadTable(r.workloads, peers, agreementCell),
+    ]),
+    ...section(2, "Memory", memorySection(r, peers)),
+    ...(cold.length ? section(2, "Cold start", cold) : []),
+    ...section(2, "Start-up", [
+      "Seconds from spawning the process to having imported the libraries and read workload (a): what a whole-process" +
+        " timing adds to the medians above.",
+      "",
+      ...header(labels),
+      row(peers.map((p) => {
+        const o = r.workloads.find((w) => w.id === "a")?.peers.find((x) => x.peer === p);
+        return o?.startupSeconds !== undefined && !o.error ? o.startupSeconds.toFixed(2) : "";
+      })),
+    ]),
   ];
 
   lines.push("## (e) The course, executed headlessly", "");
@@ -190,4 +204,55 @@ export function renderMarkdown(r: BenchResults): string {
     "",
   );
   return lines.join("\n");
+}
+
+/** The README's generated block lies between these two lines. */
+export const README_START = "<!-- bench:start: written by `npm run bench` from bench/results/latest.json (bench/report.ts); edit there, not here -->";
+export const README_END = "<!-- bench:end -->";
+
+/** What the README shows of a run: when and how fast the machine was, then the targets, times, cold starts and memory. */
+export function renderReadmeBlock(r: BenchResults): string {
+  const peers = peersIn(r);
+  const { probeMsAtStart: start, probeMsAtEnd: end } = r.machine;
+  const probe = start !== undefined && end !== undefined
+    ? `; the CPU probe (a fixed loop, about 230 ms at best on this machine) took ${start.toFixed(0)} ms at the start and ${end.toFixed(0)} ms at the end`
+    : "";
+  const cold = coldSection(r, peers);
+  return [
+    README_START,
+    `Measured ${r.date.slice(0, 10)} at commit ${r.commit}, on ${r.machine.cores} cores of ${r.machine.cpu}${probe}.`,
+    "",
+    ...section(3, "Targets", targetsTable(r)),
+    ...section(3, "Time", timeSection(r, peers)),
+    ...(cold.length ? section(3, "Cold start", cold) : []),
+    ...section(3, "Peak memory", memorySection(r, peers)),
+    README_END,
+  ].join("\n");
+}
+
+/** The README with its generated block replaced by `block`; an error if the block's two marker lines are not there once each. */
+export function spliceReadme(readme: string, block: string): string {
+  const lines = readme.split("\n");
+  const start = lines.indexOf(README_START), end = lines.indexOf(README_END);
+  const once = (marker: string) => lines.filter((l) => l === marker).length === 1;
+  if (start < 0 || end < start || !once(README_START) || !once(README_END)) {
+    throw new Error(`README.md needs the benchmark block's two marker lines, once each and in order:\n${README_START}\n${README_END}`);
+  }
+  return [...lines.slice(0, start), block, ...lines.slice(end + 1)].join("\n");
+}
+
+/** Writes the README with `r`'s tables, through a temporary file renamed into place (never half-written). */
+export function updateReadme(readmePath: string, r: BenchResults): void {
+  const next = spliceReadme(readFileSync(readmePath, "utf8"), renderReadmeBlock(r));
+  const tmp = `${readmePath}.tmp-${process.pid}`;
+  writeFileSync(tmp, next);
+  renameSync(tmp, readmePath);
+}
+
+if (require.main === module) {
+  const root = join(__dirname, "..");
+  const results = JSON.parse(readFileSync(join(root, "bench", "results", "latest.json"), "utf8")) as BenchResults;
+  writeFileSync(join(root, "bench", "results", "latest.md"), renderMarkdown(results));
+  updateReadme(join(root, "README.md"), results);
+  process.stderr.write("bench: re-rendered bench/results/latest.md and README.md's tables from latest.json\n");
 }

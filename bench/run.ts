@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: scratchnet against NumPy and TensorFlow.js (cpu and wasm backends) on the
  * same data and the same starting weights, in one run. Writes bench/results/latest.md and
- * latest.json. A measurement run by hand, not a test: nothing fails on time.
+ * latest.json, and copies the main tables into README.md (not with --out, which writes elsewhere).
+ * A measurement run by hand, not a test: nothing fails on time.
  *
  *   npm run bench [-- --quick] [-- --only a,b,c,d,e] [-- --repeats 6] [-- --rounds 2] [-- --budget 20] [-- --out DIR]
  *
@@ -18,7 +19,7 @@ import { join } from "path";
 import { timeCourse } from "./course";
 import type { PeerResult } from "./protocol";
 import { readF64, WARM_UP_SECONDS } from "./protocol";
-import { renderMarkdown } from "./report";
+import { renderMarkdown, updateReadme } from "./report";
 import {
   BenchResults, CourseOutcome, PEER_LABELS, PeerId, PeerOutcome, WorkloadOutcome,
   judgeTargets, matmulOutcome, mergeRounds, relativeMaxDifference, seconds, trainOutcome,
@@ -26,6 +27,8 @@ import {
 import { MATMUL_SIZES, TRAIN_SPECS, TrainId, writeWorkloads } from "./workloads";
 
 const ROOT = join(__dirname, "..");
+/** Where the committed report lives; a run written there also updates the README's tables. */
+const DEFAULT_OUT_DIR = join(ROOT, "bench", "results");
 
 interface Options {
   only: Set<string>;
@@ -50,7 +53,7 @@ function parseOptions(argv: string[]): Options {
     repeats: Number(value("--repeats") ?? (quick ? 3 : 6)),
     rounds: Number(value("--rounds") ?? (quick ? 1 : 2)),
     budget: Number(value("--budget") ?? (quick ? 5 : 20)),
-    outDir: value("--out") ?? join(ROOT, "bench", "results"),
+    outDir: value("--out") ?? DEFAULT_OUT_DIR,
   };
 }
 
@@ -248,6 +251,10 @@ async function main(): Promise<void> {
   const md = renderMarkdown(results);
   writeFileSync(join(o.outDir, "latest.md"), md);
   log(`\nbench: wrote ${join(o.outDir, "latest.md")} and latest.json`);
+  if (o.outDir === DEFAULT_OUT_DIR) {
+    updateReadme(join(ROOT, "README.md"), results);
+    log("bench: and the tables in README.md");
+  }
   for (const t of results.targets) log(`  ${t.met === null ? "not measured" : t.met ? "met    " : "NOT MET"}  ${t.text}: ${t.measured}`);
 }
 

@@ -4,11 +4,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import type { PeerResult } from "../bench/protocol";
-import { renderMarkdown } from "../bench/report";
+import { README_END, README_START, renderMarkdown, renderReadmeBlock, spliceReadme } from "../bench/report";
 import {
   BenchResults, PeerOutcome, WorkloadOutcome, judgeTargets, median, mergeRounds, numpyBaseline, relativeMaxDifference, speedVsNumpy, trainOutcome,
 } from "../bench/results";
@@ -132,6 +132,27 @@ test("the Markdown report shows every workload, strikes through a result that di
   assert.match(cold, /\| \(a\) \| 20\.0 ms \(4\.0x\) \|/, "a cold tenth of 20 ms against a warm 50 ms is 4 times a warm tenth");
   const probed = renderMarkdown({ ...results, machine: { ...results.machine, probeMsAtStart: 250.4, probeMsAtEnd: 612 } });
   assert.match(probed, /A fixed CPU-bound loop \(`cpuProbe` in bench\/run\.ts\) took 250 ms at the start and 612 ms at the end\./);
+});
+
+test("the README's benchmark block is replaced between its markers and nowhere else; a missing marker is an error", () => {
+  const readme = ["# Title", "intro", README_START, "old table", README_END, "", "## Next", "rest"].join("\n");
+  const block = [README_START, "new table", README_END].join("\n");
+  assert.equal(spliceReadme(readme, block), ["# Title", "intro", README_START, "new table", README_END, "", "## Next", "rest"].join("\n"));
+  assert.equal(spliceReadme(spliceReadme(readme, block), block), spliceReadme(readme, block), "splicing twice changes nothing more");
+  const markers = /needs the benchmark block's two marker lines, once each and in order/;
+  assert.throws(() => spliceReadme("# Title\nno block here", block), markers);
+  assert.throws(() => spliceReadme([README_END, "x", README_START].join("\n"), block), markers);
+  assert.throws(() => spliceReadme([README_START, README_END, README_START, README_END].join("\n"), block), markers);
+});
+
+test("the README shows the committed run: its block is what bench/results/latest.json renders to", () => {
+  const results = JSON.parse(readFileSync(join(ROOT, "bench", "results", "latest.json"), "utf8")) as BenchResults;
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const block = renderReadmeBlock(results);
+  assert.ok(readme.includes(block), "README.md's benchmark tables are stale: run `node --import tsx bench/report.ts`");
+  assert.equal(readFileSync(join(ROOT, "bench", "results", "latest.md"), "utf8"), renderMarkdown(results), "latest.md is what latest.json renders to");
+  for (const heading of ["### Targets", "### Time", "### Cold start", "### Peak memory"]) assert.ok(block.includes(`\n${heading}\n`), heading);
+  assert.match(block, new RegExp(`at commit ${results.commit}, .* took ${results.machine.probeMsAtStart!.toFixed(0)} ms at the start`));
 });
 
 /** Runs one peer process on a shortened workload and returns its result line. */
