@@ -4,7 +4,7 @@
  * Batches big enough to pay for it keep those buffers in WebAssembly memory and run both
  * passes there (wasm/dense.ts); the results are the same, bit for bit, as the plain loops.
  */
-import { Activation, getActivation, leakyReluActivation, linearActivation, reluActivation, sigmoidActivation } from "./activations";
+import { Activation, getActivation, leakyReluActivation, linearActivation, reluActivation, sigmoidActivation, softmaxActivation } from "./activations";
 import { addRowInPlace, matmulInto, sumRowsInto } from "./kernels";
 import { checkMatmulShapes } from "./kernels-reference";
 import { Matrix } from "./matrix";
@@ -62,6 +62,7 @@ export class Layer {
       : a === leakyReluActivation ? "leakyRelu"
       : a === sigmoidActivation ? "sigmoid"
       : a === linearActivation ? "linear"
+      : a === softmaxActivation ? "softmax"
       : null;
     this.dW = new Matrix(W.rows, W.cols);
     this.db = b ? new Matrix(1, W.cols) : null;

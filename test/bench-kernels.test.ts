@@ -224,6 +224,47 @@ test("the wasm sigmoid's e^x is V8's Math.exp bit for bit, also where fdlibm bra
   }
 });
 
+test("the wasm softmax is the plain loop's bit for bit, row by row, and leaves a matrix with an e^x beyond its range to the caller", () => {
+  const rng = new RandomState(13);
+  const E = [0, -0, 0.34657359027997264, 0.3465735902799727, 1.0397207708399179, 1.039720770839918, 2 ** -28, 707.9999999, 708, 745.2];
+  for (let cols = 1; cols <= 13; cols++) {
+    const n = 37; // rows: as many as the tiles and remainders of the product before it need
+    const ws = DenseWorkspace.create(n, cols, cols)!;
+    const W = new Matrix(cols, cols); // the identity: Z = X exactly (each entry 0 + x + 0 * ...; +0 for -0 aside)
+    for (let j = 0; j < cols; j++) W.data[j * cols + j] = 1;
+    for (const spread of [1, 30, 300, 800]) {
+      const X = rng.uniform(-spread, spread, n, cols) as Matrix;
+      // Some rows get values that sit on fdlibm's branch points once the row's max is taken off.
+      for (let i = 0; i < n; i += 3) for (let j = 0; j < cols; j++) X.data[i * cols + j] = -E[rng.integer(E.length)];
+      const done = ws.forward(X, W, null, "softmax");
+      const expected = activations.softmax.forward(ws.Z, new Matrix(n, cols));
+      let leftOut = false;
+      for (let i = 0; i < n; i++) {
+        const row = ws.Z.data.subarray(i * cols, (i + 1) * cols);
+        const max = row.reduce((m, z) => (z > m ? z : m), -Infinity);
+        if (row.some((z) => !(Math.abs(z - max) < 708))) {
+          leftOut = true;
+          continue; // the caller redoes the matrix: checked through the layer in the tests above
+        }
+        for (let j = 0; j < cols; j++) {
+          const k = i * cols + j;
+          if (!Object.is(ws.A.data[k], expected.data[k])) assert.fail(`softmax, ${cols} columns, row ${i}: a[${j}] is ${ws.A.data[k]}, expected ${expected.data[k]}`);
+        }
+      }
+      assert.equal(done, !leftOut, `${cols} columns, spread ${spread}: forward reports whether it left any e^x out`);
+    }
+  }
+  // Rows with NaN, -Infinity only, +Infinity, a spread past 708: the module leaves them out, and the layer
+  // (over the WebAssembly threshold) gives the plain loop's result for its Z.
+  const rows = [[NaN, 1, 2], [-Infinity, -Infinity, -Infinity], [Infinity, 0, 1], [800, 0, 1], [3, 2, 1]];
+  const big = new Matrix(500, 3);
+  for (let i = 0; i < big.data.length; i++) big.data[i] = rows[Math.floor(i / 3) % rows.length][i % 3];
+  assert.ok(500 * 3 * 3 >= WASM_DENSE_MIN_MULTIPLY_ADDS, "the layer takes the WebAssembly path");
+  const layer = new Layer(Matrix.from([[1, 0, 0], [0, 1, 0], [0, 0, 1]]), null, "softmax");
+  const A = layer.forward(big);
+  assertSame(A.data, activations.softmax.forward(layer.preActivation, new Matrix(500, 3)).data, "softmax of NaN and infinite rows");
+});
+
 test("SGD's WebAssembly update equals the plain loop bit for bit, on big and odd-sized parameters", () => {
   const rng = new RandomState(9);
   for (const size of [1, 3, WASM_SGD_MIN_VALUES - 1, WASM_SGD_MIN_VALUES, 1001, 8192]) {

@@ -31,6 +31,8 @@
  * - `sigmoid(z, a, len)`: a = 1 / (1 + e^-z), with e^x computed as V8's Math.exp computes it
  *   (see `expInline`), so bit for bit the same as the loop in activations.ts. Returns how
  *   many values it left out (|z| >= 708, or NaN), for the caller to redo with Math.exp.
+ * - `softmax(z, a, rows, cols)`: each row of a = e^(z - max) / their sum, as activations.ts
+ *   computes it (the same max, e^x, sum in order and division); returns how many e^x it left out.
  *
  * Each C entry is 0, plus its k products in order p = 0..k-1, then plus the bias: exactly
  * the additions of kernels-reference.ts (matmul, then addRow), so the results are bit for bit
@@ -46,15 +48,16 @@ const { i32, v128 } = ValType;
 
 /**
  * The `act` argument of `gemm` (none, relu, leakyRelu) and of `forward` and `backward`, which
- * also take sigmoid and linear (A = Z; dZ = dA).
+ * also take sigmoid and linear (A = Z; dZ = dA); `forward` takes softmax too (its backward, a
+ * Jacobian product, is JavaScript's; with cross-entropy it is fused and comes in as dZ).
  */
-export const ACT = { none: 0, relu: 1, leakyRelu: 2, sigmoid: 3, linear: 4 } as const;
+export const ACT = { none: 0, relu: 1, leakyRelu: 2, sigmoid: 3, linear: 4, softmax: 5 } as const;
 
 /**
  * The `act` of `backward` for a sigmoid output layer under mse (article 002's pair): dA is then
  * the targets y, and dZ = (2 / N) (A - y) * A (1 - A) (see `mseSigmoidGradient`).
  */
-export const MSE_SIGMOID_OUTPUT = 5;
+export const MSE_SIGMOID_OUTPUT = 6;
 
 /** Rows of C per tile, largest first: full tiles, then the 2- and 1-row remainders. */
 const TILE_ROWS = [4, 2, 1] as const;
@@ -75,6 +78,7 @@ export function buildDenseModule(): ArrayBuffer {
     sumRows: sumRowsFunction(mod),
     transpose: transposeFunction(mod),
     sigmoid: sigmoidFunction(mod),
+    softmax: softmaxFunction(mod),
     mseSigmoidGradient: sigmoidBackwardFunction(mod, "mseSigmoidGradient", true),
   };
   sgdFunction(mod);
@@ -84,7 +88,7 @@ export function buildDenseModule(): ArrayBuffer {
 }
 
 type Functions = Record<
-  "gemmForward" | "gemmStrided" | "gemmAdjacent" | "gemmColumn" | "outer" | "reluBackward" | "leakyReluBackward" | "sigmoidBackward" | "sumRows" | "transpose" | "sigmoid" | "mseSigmoidGradient",
+  "gemmForward" | "gemmStrided" | "gemmAdjacent" | "gemmColumn" | "outer" | "reluBackward" | "leakyReluBackward" | "sigmoidBackward" | "sumRows" | "transpose" | "sigmoid" | "softmax" | "mseSigmoidGradient",
   number
 >;
 
@@ -92,9 +96,9 @@ type Functions = Record<
  * forward(x, ldx, w, b, z, a, n, nIn, nOut, act, panel) -> left out: a layer's whole forward pass
  * in one call from JavaScript (each call costs more than the work of a small layer):
  *   Z (n, nOut) = X (n, nIn) @ W (nIn, nOut) + b   (b may be 0: no bias)
- *   A = f(Z) for act = relu or leakyRelu (applied in the product's registers), sigmoid (over Z,
- *   after it), linear (a copy of Z), or none (the caller applies f).
- * Returns sigmoid's count of values left out (else 0). X's rows are ldx bytes apart.
+ *   A = f(Z) for act = relu or leakyRelu (applied in the product's registers), sigmoid or softmax
+ *   (over Z, after it), linear (a copy of Z), or none (the caller applies f).
+ * Returns sigmoid's or softmax's count of values left out (else 0). X's rows are ldx bytes apart.
  */
 function layerForwardFunction(mod: ModuleBuilder, fn: Functions): void {
   const f = mod.func([i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32], [i32], "forward").body;
@@ -111,6 +115,9 @@ function layerForwardFunction(mod: ModuleBuilder, fn: Functions): void {
   f.get(act).i32Const(ACT.linear).i32Eq().if(() => f.get(a).get(z).get(n).get(nOut).i32Mul().i32Const(3).i32Shl().memoryCopy());
   f.get(act).i32Const(ACT.sigmoid).i32Eq().if(() => {
     f.get(z).get(a).get(n).get(nOut).i32Mul().call(fn.sigmoid).return();
+  });
+  f.get(act).i32Const(ACT.softmax).i32Eq().if(() => {
+    f.get(z).get(a).get(n).get(nOut).call(fn.softmax).return();
   });
   f.i32Const(0);
 }
@@ -770,6 +777,73 @@ function expInline(f: FunctionBody, K: ExpConstants, x: number, out: number, ok:
   f.get(K.one).get(x).f64x2Add().get(out).get(ax).get(K.tiny).f64x2Lt().v128Bitselect().set(out);
   f.get(K.E).get(out).get(x).get(K.one).f64x2Eq().v128Bitselect().set(out);
   f.get(ax).get(K.limit).f64x2Lt().set(ok);
+}
+
+/**
+ * softmax(z, a, rows, cols) -> left out: row by row, a_j = e^(z_j - max z) / sum_k e^(z_k - max z).
+ * The steps of activations.ts's loop, each value through the same operations: the maximum by
+ * `z > max` from -Infinity, then e^(z - max) two at a time (expInline, V8's Math.exp bit for bit),
+ * their sum one by one in order, then each divided by it. A lane left out (z - max below -708, or
+ * NaN) is counted, and the caller redoes the whole matrix in JavaScript.
+ */
+function softmaxFunction(mod: ModuleBuilder): number {
+  const { index, body: f } = mod.func([i32, i32, i32, i32], [i32], "softmax");
+  const [z, a, rows, cols] = [0, 1, 2, 3];
+  const missed = f.local(i32), rowsLeft = f.local(i32), left = f.local(i32);
+  const zp = f.local(i32), ap = f.local(i32); // the current row's values, as each pass walks them
+  const max = f.local(ValType.f64), sum = f.local(ValType.f64), value = f.local(ValType.f64);
+  const x = f.local(v128), e = f.local(v128), ok = f.local(v128), splat = f.local(v128);
+  const K = vectorConstants(f, EXP_CONSTANTS);
+  const rowBytes = f.local(i32);
+  f.get(cols).i32Const(3).i32Shl().set(rowBytes);
+  f.get(rows).set(rowsLeft);
+  whileAtLeast(f, rowsLeft, 1, () => {
+    // max = the largest z of the row, by z > max from -Infinity (NaN never is).
+    f.f64Const(-Infinity).set(max);
+    f.get(z).set(zp);
+    f.get(cols).set(left);
+    whileAtLeast(f, left, 1, () => {
+      f.get(zp).f64Load().set(value);
+      f.get(value).get(max).get(value).get(max).f64Gt().select().set(max);
+      addConst(f, zp, 8);
+    });
+    // a = e^(z - max)
+    f.get(max).f64x2Splat().set(splat);
+    f.get(z).set(zp);
+    f.get(a).set(ap);
+    elementwise(f, [zp, ap], cols, (at, half) => {
+      f.get(zp);
+      load(f, half, at).get(splat).f64x2Sub().set(x);
+      expInline(f, K, x, e, ok);
+      f.get(ap).get(e);
+      store(f, half, at);
+      f.get(missed);
+      f.get(ok).v128ConstAllOnes().v128Xor().i64x2Bitmask();
+      if (half) f.i32Const(1).i32And();
+      f.i32Popcnt().i32Add().set(missed);
+    });
+    // sum = a_0 + a_1 + ..., in order
+    f.f64Const(0).set(sum);
+    f.get(a).set(ap);
+    f.get(cols).set(left);
+    whileAtLeast(f, left, 1, () => {
+      f.get(sum).get(ap).f64Load().f64Add().set(sum);
+      addConst(f, ap, 8);
+    });
+    // a /= sum
+    f.get(sum).f64x2Splat().set(splat);
+    f.get(a).set(ap);
+    elementwise(f, [ap], cols, (at, half) => {
+      f.get(ap);
+      f.get(ap);
+      load(f, half, at).get(splat).f64x2Div();
+      store(f, half, at);
+    });
+    addLocal(f, z, rowBytes);
+    addLocal(f, a, rowBytes);
+  });
+  f.get(missed);
+  return index;
 }
 
 /** sigmoid(z, a, len) -> left out: a = 1 / (1 + e^-z). */

@@ -43,7 +43,7 @@ export function wasmDenseAvailable(): boolean {
 }
 
 /** The activations the module applies itself; the others run as plain loops on the views. */
-export type WasmActivation = "relu" | "leakyRelu" | "sigmoid" | "linear" | null;
+export type WasmActivation = "relu" | "leakyRelu" | "sigmoid" | "linear" | "softmax" | null;
 
 export class DenseWorkspace {
   /** Pre-activation. Z: (n, nOut) */
@@ -173,10 +173,12 @@ export class DenseWorkspace {
    * dA (n, nOut) is read where it is when it is another workspace's buffer in this memory (the
    * layer after's dX), else copied into dZ and multiplied there, in place. X is read as `forward`
    * says; W is copied in again. Returns false, doing nothing, for a dA through an activation the
-   * module does not know: the caller computes dZ, then calls this with dA null.
+   * module does not know (or softmax, whose backward is not in it): the caller computes dZ, then calls this with dA null.
    */
   backward(dA: Matrix | null, act: WasmActivation, W: Matrix, dW: Matrix, db: Matrix | null, needDX: boolean): boolean {
-    if (dA !== null && act === null) return false;
+    // softmax's backward, a Jacobian product per row, is not in the module: the caller's to do.
+    // (With cross-entropy it is fused into dZ, and that comes here with dA null.)
+    if (dA !== null && (act === null || act === "softmax")) return false;
     const { at } = this;
     let code: number = ACT.none;
     let from = at.dZ;
