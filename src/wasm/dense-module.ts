@@ -779,6 +779,14 @@ function expInline(f: FunctionBody, K: ExpConstants, x: number, out: number, ok:
   f.get(ax).get(K.limit).f64x2Lt().set(ok);
 }
 
+/** missed += the lanes expInline left out (not in `ok`); of a lone last value (`half`), only lane 0. */
+function countLeftOut(f: FunctionBody, missed: number, ok: number, half: boolean): void {
+  f.get(missed);
+  f.get(ok).v128ConstAllOnes().v128Xor().i64x2Bitmask();
+  if (half) f.i32Const(1).i32And();
+  f.i32Popcnt().i32Add().set(missed);
+}
+
 /**
  * softmax(z, a, rows, cols) -> left out: row by row, a_j = e^(z_j - max z) / sum_k e^(z_k - max z).
  * The steps of activations.ts's loop, each value through the same operations: the maximum by
@@ -817,10 +825,7 @@ function softmaxFunction(mod: ModuleBuilder): number {
       expInline(f, K, x, e, ok);
       f.get(ap).get(e);
       store(f, half, at);
-      f.get(missed);
-      f.get(ok).v128ConstAllOnes().v128Xor().i64x2Bitmask();
-      if (half) f.i32Const(1).i32And();
-      f.i32Popcnt().i32Add().set(missed);
+      countLeftOut(f, missed, ok, half);
     });
     // sum = a_0 + a_1 + ..., in order
     f.f64Const(0).set(sum);
@@ -859,11 +864,7 @@ function sigmoidFunction(mod: ModuleBuilder): number {
     expInline(f, K, x, e, ok);
     f.get(a).get(K.one).get(K.one).get(e).f64x2Add().f64x2Div();
     store(f, half, at);
-    // Count the lanes left out (of a lone last value, only lane 0).
-    f.get(missed);
-    f.get(ok).v128ConstAllOnes().v128Xor().i64x2Bitmask();
-    if (half) f.i32Const(1).i32And();
-    f.i32Popcnt().i32Add().set(missed);
+    countLeftOut(f, missed, ok, half);
   });
   f.get(missed);
   return index;

@@ -173,7 +173,8 @@ export class DenseWorkspace {
    * dA (n, nOut) is read where it is when it is another workspace's buffer in this memory (the
    * layer after's dX), else copied into dZ and multiplied there, in place. X is read as `forward`
    * says; W is copied in again. Returns false, doing nothing, for a dA through an activation the
-   * module does not know (or softmax, whose backward is not in it): the caller computes dZ, then calls this with dA null.
+   * module does not know, or through softmax (its forward only is in the module): the caller
+   * computes dZ, then calls this with dA null.
    */
   backward(dA: Matrix | null, act: WasmActivation, W: Matrix, dW: Matrix, db: Matrix | null, needDX: boolean): boolean {
     // softmax's backward, a Jacobian product per row, is not in the module: the caller's to do.
