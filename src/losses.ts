@@ -22,6 +22,16 @@ export interface Loss {
   value(yPred: Matrix, y: Matrix): number;
   /** dL/dyPred, same shape as yPred, written into `out`. */
   gradient(yPred: Matrix, y: Matrix, out: Matrix): Matrix;
+  /**
+   * Optional, for measuring the loss of a large set a few rows at a time (Network.fit does,
+   * after each epoch): `from` plus the terms of the loss's sum for these rows, added one at a
+   * time in row-major order. Chunks of rows taken in order, each starting from the last one's
+   * result, give the same sum, bit for bit, as one pass over all of them.
+   * L = sum(all rows, 0) / divisor(rows, cols).
+   */
+  sum?(yPred: Matrix, y: Matrix, from: number): number;
+  /** What `sum` is divided by for a set of (rows, cols) predictions. */
+  divisor?(rows: number, cols: number): number;
 }
 
 // Math.min and Math.max, not a nested conditional: in that form V8 did not inline clip into
@@ -35,13 +45,9 @@ const clip = (p: number) => Math.min(Math.max(p, EPS), 1 - EPS);
 export const mse: Loss = {
   name: "mse",
   formula: "L = \\frac{1}{n}\\sum_{i=1}^{n} (y_i - \\hat y_i)^2",
-  value(yPred, y) {
-    checkSameShape(yPred, y, "mse");
-    const p = yPred.data, t = y.data;
-    let s = 0;
-    for (let i = 0; i < p.length; i++) s += (t[i] - p[i]) ** 2;
-    return s / p.length;
-  },
+  value: (yPred, y) => squaredErrors(yPred, y, 0, "mse") / yPred.data.length,
+  sum: (yPred, y, from) => squaredErrors(yPred, y, from, "mse"),
+  divisor: (rows, cols) => rows * cols,
   gradient(yPred, y, out) {
     const p = yPred.data, t = y.data, o = out.data, scale = 2 / p.length;
     for (let i = 0; i < p.length; i++) o[i] = scale * (p[i] - t[i]);
@@ -56,13 +62,9 @@ export const mse: Loss = {
 export const sse: Loss = {
   name: "sse",
   formula: "L = \\sum_{i=1}^{n} (y_i - \\hat y_i)^2",
-  value(yPred, y) {
-    checkSameShape(yPred, y, "sse");
-    const p = yPred.data, t = y.data;
-    let s = 0;
-    for (let i = 0; i < p.length; i++) s += (t[i] - p[i]) ** 2;
-    return s;
-  },
+  value: (yPred, y) => squaredErrors(yPred, y, 0, "sse"),
+  sum: (yPred, y, from) => squaredErrors(yPred, y, from, "sse"),
+  divisor: () => 1,
   gradient(yPred, y, out) {
     const p = yPred.data, t = y.data, o = out.data;
     for (let i = 0; i < p.length; i++) o[i] = 2 * (p[i] - t[i]);
@@ -78,16 +80,9 @@ export const sse: Loss = {
 export const binaryCrossEntropy: Loss = {
   name: "binaryCrossEntropy",
   formula: "L = -\\frac{1}{n}\\sum_{i=1}^{n} \\left[y_i \\log \\hat y_i + (1 - y_i) \\log(1 - \\hat y_i)\\right]",
-  value(yPred, y) {
-    checkSameShape(yPred, y, "binaryCrossEntropy");
-    const p = yPred.data, t = y.data;
-    let s = 0;
-    for (let i = 0; i < p.length; i++) {
-      const q = clip(p[i]);
-      s -= t[i] * Math.log(q) + (1 - t[i]) * Math.log(1 - q);
-    }
-    return s / p.length;
-  },
+  value: (yPred, y) => binaryCrossEntropySum(yPred, y, 0) / yPred.data.length,
+  sum: binaryCrossEntropySum,
+  divisor: (rows, cols) => rows * cols,
   gradient(yPred, y, out) {
     const p = yPred.data, t = y.data, o = out.data, n = p.length;
     for (let i = 0; i < n; i++) {
@@ -107,18 +102,9 @@ export const binaryCrossEntropy: Loss = {
 export const crossEntropy: Loss = {
   name: "crossEntropy",
   formula: "L = -\\frac{1}{n}\\sum_{i=1}^{n}\\sum_{j=1}^{k} y_{ij} \\log \\hat y_{ij}",
-  value(yPred, y) {
-    const labels = checkCrossEntropyTargets(yPred, y);
-    const p = yPred.data, k = yPred.cols, n = yPred.rows;
-    let s = 0;
-    if (labels) {
-      // `| 0`: a label read from a Float64Array is a double, and a double index costs V8 a boxed key.
-      for (let i = 0; i < n; i++) s -= Math.log(clip(p[i * k + (y.data[i] | 0)]));
-    } else {
-      for (let i = 0; i < p.length; i++) if (y.data[i] !== 0) s -= y.data[i] * Math.log(clip(p[i]));
-    }
-    return s / n;
-  },
+  value: (yPred, y) => crossEntropySum(yPred, y, 0) / yPred.rows,
+  sum: crossEntropySum,
+  divisor: (rows) => rows,
   gradient(yPred, y, out) {
     const labels = y.cols === 1 && yPred.cols > 1;
     const p = yPred.data, o = out.data, k = yPred.cols, n = yPred.rows;
@@ -134,6 +120,41 @@ export const crossEntropy: Loss = {
     return out;
   },
 };
+
+/** from + sum (y - yPred)^2, in order: mse's and sse's sum. */
+function squaredErrors(yPred: Matrix, y: Matrix, from: number, name: string): number {
+  checkSameShape(yPred, y, name);
+  const p = yPred.data, t = y.data;
+  let s = from;
+  for (let i = 0; i < p.length; i++) s += (t[i] - p[i]) ** 2;
+  return s;
+}
+
+/** from - sum [y log p + (1 - y) log(1 - p)], in order, p clipped. */
+function binaryCrossEntropySum(yPred: Matrix, y: Matrix, from: number): number {
+  checkSameShape(yPred, y, "binaryCrossEntropy");
+  const p = yPred.data, t = y.data;
+  let s = from;
+  for (let i = 0; i < p.length; i++) {
+    const q = clip(p[i]);
+    s -= t[i] * Math.log(q) + (1 - t[i]) * Math.log(1 - q);
+  }
+  return s;
+}
+
+/** from - sum_i sum_j y_ij log p_ij, in order, p clipped; y one-hot or integer labels. */
+function crossEntropySum(yPred: Matrix, y: Matrix, from: number): number {
+  const labels = checkCrossEntropyTargets(yPred, y);
+  const p = yPred.data, k = yPred.cols, n = yPred.rows;
+  let s = from;
+  if (labels) {
+    // `| 0`: a label read from a Float64Array is a double, and a double index costs V8 a boxed key.
+    for (let i = 0; i < n; i++) s -= Math.log(clip(p[i * k + (y.data[i] | 0)]));
+  } else {
+    for (let i = 0; i < p.length; i++) if (y.data[i] !== 0) s -= y.data[i] * Math.log(clip(p[i]));
+  }
+  return s;
+}
 
 /** Every loss by name. */
 export const losses: Readonly<Record<LossName, Loss>> = { mse, sse, binaryCrossEntropy, crossEntropy };

@@ -2,7 +2,7 @@
  * Network: article 002's list of layers, generalised. Feedforward, exact gradients by
  * backpropagation, training by mini-batch gradient descent, and a JSON round trip.
  */
-import { ACTIVATION_NAMES, ActivationName, getActivation, sigmoidActivation } from "./activations";
+import { Activation, ACTIVATION_NAMES, ActivationName, activations, getActivation, sigmoidActivation } from "./activations";
 import { InitName, INIT_NAMES, initialParams } from "./init";
 import { Layer } from "./layer";
 import { checkTargets, getLoss, Loss, LossName, mse } from "./losses";
@@ -27,7 +27,7 @@ export interface FitOptions {
   epochs: number;
   learningRate: number;
   /** Default "mse". */
-  loss?: LossName;
+  loss?: LossName | Loss;
   /** Default "sgd". */
   optimizer?: OptimizerName | OptimizerConfig;
   /** Rows per update (default: all rows, full-batch gradient descent; 1 is per-sample SGD). */
@@ -163,6 +163,7 @@ export class Network {
     const batches = new Map<number, { X: Matrix; y: Matrix }>();
     const history: number[] = [];
     let outputIsCurrent = false; // the last forward was on all of x with the current parameters
+    const chunks = fullBatch ? null : this.lossChunks(x, t, lossFn, o.batchSize);
 
     for (let epoch = 0; epoch < o.epochs; epoch++) {
       for (let k = 0; k < params.length; k++) snapshot[k].data.set(params[k].data);
@@ -186,8 +187,17 @@ export class Network {
         }
         state.optimizer.step(params, grads);
       }
-      const loss = lossFn.value(this.forward(x), t);
-      outputIsCurrent = true;
+      let loss: number;
+      if (chunks) {
+        // The loss over every row, a chunk at a time in the buffers training just used (warm in cache),
+        // summed in row order: the same number, bit for bit, as one forward pass over all of x.
+        loss = 0;
+        for (const c of chunks) loss = lossFn.sum!(this.forward(c.X), c.y, loss);
+        loss /= lossFn.divisor!(n, t.cols);
+      } else {
+        loss = lossFn.value(this.forward(x), t);
+        outputIsCurrent = true;
+      }
       state.epochs++;
       if (!Number.isFinite(loss)) {
         for (let k = 0; k < params.length; k++) params[k].data.set(snapshot[k].data);
@@ -249,6 +259,29 @@ export class Network {
     const net = new Network(layers);
     if (json.training !== undefined) net.restoreTraining(json.training);
     return net;
+  }
+
+  /**
+   * Views of (x, t) in chunks of rows, for measuring the loss after each mini-batch epoch a
+   * chunk at a time; null when it must be one pass: the loss cannot sum in parts (a user's own
+   * Loss without `sum`), or a layer's activation is a user's own, which might mix rows. Chunks
+   * are batchSize rows, so they reuse the training buffers, but no fewer than
+   * LOSS_CHUNK_MIN_ROWS (below that, each forward pass costs more in calls than in arithmetic).
+   */
+  private lossChunks(x: Matrix, t: Matrix, loss: Loss, batchSize: number): { X: Matrix; y: Matrix }[] | null {
+    if (!loss.sum || !loss.divisor) return null;
+    if (!this.layers.every((l) => ROW_WISE_ACTIVATIONS.has(l.activation))) return null;
+    const rows = Math.max(batchSize, LOSS_CHUNK_MIN_ROWS);
+    if (rows >= x.rows) return null;
+    const chunks: { X: Matrix; y: Matrix }[] = [];
+    for (let start = 0; start < x.rows; start += rows) {
+      const end = Math.min(start + rows, x.rows);
+      chunks.push({
+        X: new Matrix(end - start, x.cols, x.data.subarray(start * x.cols, end * x.cols)),
+        y: new Matrix(end - start, t.cols, t.data.subarray(start * t.cols, end * t.cols)),
+      });
+    }
+    return chunks;
   }
 
   // --- the two passes -------------------------------------------------------------
@@ -399,6 +432,12 @@ function buildLayers(config: NetworkConfig): Layer[] {
     return new Layer(W, b, act);
   });
 }
+
+/** The built-in activations: each maps a row of Z to the same row of A, whatever the other rows. */
+const ROW_WISE_ACTIVATIONS: ReadonlySet<Activation> = new Set(Object.values(activations));
+
+/** The fewest rows per chunk when fit measures the loss in chunks (Network.lossChunks). */
+export const LOSS_CHUNK_MIN_ROWS = 32;
 
 function checkFitOptions(options: FitOptions, rows: number): Required<Omit<FitOptions, "onEpoch">> & Pick<FitOptions, "onEpoch"> {
   if (!isObject(options)) throw new TypeError("fit: options { epochs, learningRate, ... } are required");

@@ -14,6 +14,34 @@ test("values on a small example", () => {
   assert.equal(mseLoss([1, 0, 0, 1], [0, 0, 0, 0]), 0.5);
 });
 
+test("each loss summed over chunks of rows, in order, gives its value bit for bit", () => {
+  const rng = new RandomState(4);
+  const n = 37, k = 3;
+  for (const name of LOSS_NAMES) {
+    const loss = getLoss(name);
+    const yPred = activate("softmax", rng.randn(n, k).scale(3));
+    const y =
+      name === "crossEntropy" ? Matrix.column(Array.from({ length: n }, (_, i) => (i * 7) % k))
+      : name === "binaryCrossEntropy" ? rng.rand(n, k).map(Math.round)
+      : rng.randn(n, k);
+    for (const sizes of [[37], [1, 36], [5, 5, 5, 22], [32, 5], Array(37).fill(1)]) {
+      let s = 0, start = 0;
+      for (const rows of sizes) {
+        const part = (m: Matrix) => new Matrix(rows, m.cols, m.data.subarray(start * m.cols, (start + rows) * m.cols));
+        s = loss.sum!(part(yPred), part(y), s);
+        start += rows;
+      }
+      assert.equal(s / loss.divisor!(n, k), loss.value(yPred, y), `${name} in chunks of ${sizes.slice(0, 4)}`);
+    }
+  }
+  // One-hot targets sum the same way.
+  const p = activate("softmax", rng.randn(6, 4)), oneHot = Matrix.from([0, 3, 1, 1, 2, 0].map((c) => [0, 1, 2, 3].map((j) => +(j === c))));
+  const head = (m: Matrix, r: number) => new Matrix(r, m.cols, m.data.subarray(0, r * m.cols));
+  const tail = (m: Matrix, r: number) => new Matrix(m.rows - r, m.cols, m.data.subarray(r * m.cols));
+  const ce = losses.crossEntropy;
+  assert.equal(ce.sum!(tail(p, 4), tail(oneHot, 4), ce.sum!(head(p, 4), head(oneHot, 4), 0)) / ce.divisor!(6, 4), ce.value(p, oneHot));
+});
+
 test("each gradient dL/dyPred matches a central difference of its value", () => {
   const rng = new RandomState(1);
   for (const name of LOSS_NAMES) {

@@ -1,7 +1,7 @@
 // Network behaviour: feedforward shapes, JSON round trips, resumable and deterministic training.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { circles, Matrix, moons, Network, RandomState } from "../src/index";
+import { Activation, circles, digits, Layer, Loss, losses, Matrix, moons, Network, RandomState } from "../src/index";
 
 const ring = circles({ seed: 0 });
 
@@ -89,6 +89,57 @@ test("the loss history is the loss over the whole set after each epoch", () => {
   const { loss } = net.fit(ring.X, ring.y, { epochs: 3, learningRate: 0.1, batchSize: 32, shuffle: true });
   for (let e = 0; e < 3; e++) probe.fit(ring.X, ring.y, { epochs: 1, learningRate: 0.1, batchSize: 32, shuffle: true });
   assert.equal(loss[2], probe.evaluate(ring.X, ring.y, "mse"));
+});
+
+test("mini-batch fits measure each epoch's loss a chunk of rows at a time, with evaluate's bits", () => {
+  // fit sums the loss over chunks of rows in the training buffers; evaluate takes one pass over all rows.
+  const { X, y } = digits();
+  const X101 = X.pickRows(Array.from({ length: 101 }, (_, i) => i * 17)).scale(1 / 16);
+  const y101 = y.pickRows(Array.from({ length: 101 }, (_, i) => i * 17));
+  const cases: [string, number, boolean][] = [["batch 32", 32, false], ["batch 1 (chunks of 32)", 1, false], ["batch 50, shuffled", 50, true], ["batch 100", 100, false]];
+  for (const [what, batchSize, shuffle] of cases) {
+    const net = new Network({ sizes: [64, 128, 64, 10], activations: ["relu", "relu", "softmax"], seed: 3 });
+    const seen: number[] = [];
+    const { loss } = net.fit(X101, y101, {
+      epochs: 3, learningRate: 0.1, loss: "crossEntropy", batchSize, shuffle,
+      onEpoch: () => void seen.push(net.evaluate(X101, y101, "crossEntropy")),
+    });
+    assert.deepEqual(loss, seen, what);
+  }
+  // mse over a sigmoid output, as article 002, in batches of 40 out of 300 rows.
+  const net = new Network({ sizes: [2, 4, 8, 1], activations: ["relu", "relu", "sigmoid"], seed: 0 });
+  const seen: number[] = [];
+  const { loss } = net.fit(ring.X, ring.y, { epochs: 4, learningRate: 0.5, batchSize: 40, onEpoch: () => void seen.push(net.evaluate(ring.X, ring.y)) });
+  assert.deepEqual(loss, seen, "mse, batch 40");
+});
+
+test("a user's own activation or loss gets the loss in one pass over all rows", () => {
+  // An activation that centres each column over the rows it is given: chunks would change it.
+  const centred: Activation = {
+    name: "linear",
+    formula: "A = Z - \\bar Z",
+    forward(Z, out) {
+      for (let j = 0; j < Z.cols; j++) {
+        let mean = 0;
+        for (let i = 0; i < Z.rows; i++) mean += Z.data[i * Z.cols + j] / Z.rows;
+        for (let i = 0; i < Z.rows; i++) out.data[i * Z.cols + j] = Z.data[i * Z.cols + j] - mean;
+      }
+      return out;
+    },
+    backward: (_Z, _A, dA, out) => (out.data.set(dA.data), out),
+  };
+  const { value, gradient, name, formula } = losses.mse; // no sum: it cannot be taken in parts
+  const ownLoss: Loss = { name, formula, value, gradient };
+  for (const [what, activation, loss] of [["own activation", centred, "mse"], ["own loss", "sigmoid", ownLoss]] as const) {
+    const rng = new RandomState(1);
+    const built = new Network([new Layer(rng.randn(2, 4).scale(0.1), rng.randn(1, 4), "relu"), new Layer(rng.randn(4, 1).scale(0.1), rng.randn(1, 1), activation)]);
+    const seen: number[] = [];
+    const { loss: history } = built.fit(ring.X, ring.y, {
+      epochs: 3, learningRate: 0.01, batchSize: 32, loss,
+      onEpoch: () => void seen.push(built.evaluate(ring.X, ring.y, loss)),
+    });
+    assert.deepEqual(history, seen, what);
+  }
 });
 
 test("a batch larger than the data is the full batch; flat label arrays are columns", () => {
