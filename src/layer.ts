@@ -8,7 +8,8 @@ import { Activation, getActivation, leakyReluActivation, linearActivation, reluA
 import { addRowInPlace, matmulInto, sumRowsInto } from "./kernels";
 import { checkMatmulShapes } from "./kernels-reference";
 import { Matrix } from "./matrix";
-import { DenseWorkspace, WasmActivation } from "./wasm/dense";
+import { sgdUpdate } from "./optimizers";
+import { DenseWorkspace, PlainStep, WasmActivation } from "./wasm/dense";
 
 /** The per-batch-size buffers that forward fills and backward reads. */
 interface Workspace {
@@ -66,6 +67,7 @@ export class Layer {
       : null;
     this.dW = new Matrix(W.rows, W.cols);
     this.db = b ? new Matrix(1, W.cols) : null;
+    this.plainStep = { b, learningRate: 0 };
   }
 
   get nIn(): number {
@@ -109,12 +111,17 @@ export class Layer {
   /**
    * Backward from dA = dL/dA (n, nOut): dZ = dA * f'(Z), then the parameter gradients.
    * Returns dX = dL/dX (n, nIn) for the layer before, or null when `needDX` is false.
+   * With a `learningRate`, the layer then takes plain SGD's step itself, W -= lr dW and
+   * b -= lr db (dX is computed with the old W), as Network.fit has it do: in WebAssembly,
+   * W and dW are still in its memory then.
    */
-  backward(dA: Matrix, needDX = true): Matrix | null {
+  backward(dA: Matrix, needDX = true, learningRate?: number): Matrix | null {
     const ws = this.lastWorkspace();
-    if (ws.wasm && ws.wasm.backward(dA, this.wasmActivation, this.W, this.dW, this.db, needDX)) return needDX ? ws.dX : null;
+    if (ws.wasm && ws.wasm.backward(dA, this.wasmActivation, this.W, this.dW, this.db, needDX, this.stepFor(learningRate))) {
+      return needDX ? ws.dX : null;
+    }
     this.activation.backward(ws.Z, ws.A, dA, ws.dZ);
-    return this.backwardFromDZ(needDX);
+    return this.backwardFromDZ(needDX, learningRate);
   }
 
   /**
@@ -125,16 +132,22 @@ export class Layer {
    *   dX = dZ @ W^T   (n, nIn)
    * (In WebAssembly, X is read where it is when another layer's workspace holds it, as here;
    * an X from elsewhere, such as the data, is the copy the forward pass took, its cache.)
+   * With a `learningRate`, then plain SGD's step, as `backward` says.
    */
-  backwardFromDZ(needDX = true): Matrix | null {
+  backwardFromDZ(needDX = true, learningRate?: number): Matrix | null {
     const ws = this.lastWorkspace();
     if (ws.wasm) {
-      ws.wasm.backward(null, null, this.W, this.dW, this.db, needDX);
+      ws.wasm.backward(null, null, this.W, this.dW, this.db, needDX, this.stepFor(learningRate));
       return needDX ? ws.dX : null;
     }
     matmulInto(this.X!, ws.dZ, this.dW, true, false);
     if (this.db) sumRowsInto(ws.dZ, this.db);
-    return needDX ? matmulInto(ws.dZ, this.W, ws.dX, false, true) : null;
+    const dX = needDX ? matmulInto(ws.dZ, this.W, ws.dX, false, true) : null;
+    if (learningRate !== undefined) {
+      sgdUpdate(this.W.data, this.dW.data, learningRate);
+      if (this.b && this.db) sgdUpdate(this.b.data, this.db.data, learningRate);
+    }
+    return dX;
   }
 
   /**
@@ -142,15 +155,16 @@ export class Layer {
    * y (n, nOut): dZ = (2 / N) (A - y) * A (1 - A) with N = n * nOut, which is mse's gradient and
    * then sigmoid's backward fused into one pass, with the same numbers as the two passes;
    * then as backwardFromDZ. Returns dX (n, nIn), or null when `needDX` is false.
+   * With a `learningRate`, then plain SGD's step, as `backward` says.
    */
-  backwardMseSigmoid(y: Matrix, needDX = true): Matrix | null {
+  backwardMseSigmoid(y: Matrix, needDX = true, learningRate?: number): Matrix | null {
     const ws = this.lastWorkspace();
     if (this.activation !== sigmoidActivation) throw new Error(`Layer: backwardMseSigmoid needs a sigmoid layer, this one is ${this.activation.name}`);
     if (y.rows !== ws.A.rows || y.cols !== ws.A.cols) {
       throw new RangeError(`Layer: backwardMseSigmoid: y has shape ${y.shape} but the last forward pass gave ${ws.A.shape}`);
     }
     if (ws.wasm) {
-      ws.wasm.backwardMseSigmoid(y, this.W, this.dW, this.db, needDX);
+      ws.wasm.backwardMseSigmoid(y, this.W, this.dW, this.db, needDX, this.stepFor(learningRate));
       return needDX ? ws.dX : null;
     }
     const a = ws.A.data, d = ws.dZ.data, t = y.data;
@@ -159,7 +173,15 @@ export class Layer {
       const g = scale * (a[i] - t[i]);
       d[i] = g * a[i] * (1 - a[i]); // as sigmoid's backward
     }
-    return this.backwardFromDZ(needDX);
+    return this.backwardFromDZ(needDX, learningRate);
+  }
+
+  /** The step for the wasm passes: one object, reused, so that a training step allocates nothing. */
+  private readonly plainStep: PlainStep;
+  private stepFor(learningRate: number | undefined): PlainStep | null {
+    if (learningRate === undefined) return null;
+    this.plainStep.learningRate = learningRate;
+    return this.plainStep;
   }
 
   /** Z from the last forward pass, before the activation. Z: (n, nOut) */

@@ -164,6 +164,10 @@ export class Network {
     const history: number[] = [];
     let outputIsCurrent = false; // the last forward was on all of x with the current parameters
     const chunks = fullBatch ? null : this.lossChunks(x, t, lossFn, o.batchSize);
+    // Plain SGD's step is the layers' own, each right after its backward pass: in WebAssembly its
+    // W and dW are still in the module's memory then. The same numbers as optimizer.step.
+    const { name: optimizer, learningRate } = state.optimizer.config;
+    const sgdRate = optimizer === "sgd" ? learningRate : undefined;
 
     for (let epoch = 0; epoch < o.epochs; epoch++) {
       for (let k = 0; k < params.length; k++) snapshot[k].data.set(params[k].data);
@@ -175,7 +179,7 @@ export class Network {
       for (let start = 0; start < n; start += o.batchSize) {
         if (fullBatch) {
           if (!outputIsCurrent) this.forward(x);
-          this.backward(t, lossFn);
+          this.backward(t, lossFn, sgdRate);
         } else {
           const rows = Math.min(o.batchSize, n - start);
           let batch = batches.get(rows);
@@ -183,9 +187,10 @@ export class Network {
           copyRows(x, order, start, batch.X);
           copyRows(t, order, start, batch.y);
           this.forward(batch.X);
-          this.backward(batch.y, lossFn);
+          this.backward(batch.y, lossFn, sgdRate);
         }
-        state.optimizer.step(params, grads);
+        if (sgdRate === undefined) state.optimizer.step(params, grads);
+        else state.optimizer.countStep();
       }
       let loss: number;
       if (chunks) {
@@ -300,25 +305,28 @@ export class Network {
     return A;
   }
 
-  /** Backpropagation from the loss at the output to every layer's dW and db. */
-  private backward(y: Matrix, loss: Loss): void {
+  /**
+   * Backpropagation from the loss at the output to every layer's dW and db; with a
+   * learningRate, each layer then takes plain SGD's step itself (Layer.backward).
+   */
+  private backward(y: Matrix, loss: Loss, learningRate?: number): void {
     const last = this.layers[this.layers.length - 1];
     const act = last.activation.name;
     let dA: Matrix | null;
     if ((act === "sigmoid" && loss.name === "binaryCrossEntropy") || (act === "softmax" && loss.name === "crossEntropy")) {
       // The output layer's f'(Z) cancels against dL/dA: dZ = (A - y) / N, exact and stable.
       fusedOutputGradient(last, y, loss);
-      dA = last.backwardFromDZ(this.layers.length > 1);
+      dA = last.backwardFromDZ(this.layers.length > 1, learningRate);
     } else if (last.activation === sigmoidActivation && loss === mse) {
       // Article 002's pair: no cancellation, but both steps in one pass, in the order the two
       // separate passes take (mse.gradient, then sigmoid's backward), so the same numbers.
-      dA = last.backwardMseSigmoid(y, this.layers.length > 1);
+      dA = last.backwardMseSigmoid(y, this.layers.length > 1, learningRate);
     } else {
       const buffers = this.lossGradientBuffer(last);
       loss.gradient(last.output, y, buffers);
-      dA = last.backward(buffers, this.layers.length > 1);
+      dA = last.backward(buffers, this.layers.length > 1, learningRate);
     }
-    for (let l = this.layers.length - 2; l >= 0; l--) dA = this.layers[l].backward(dA!, l > 0);
+    for (let l = this.layers.length - 2; l >= 0; l--) dA = this.layers[l].backward(dA!, l > 0, learningRate);
   }
 
   private dABuffers = new Map<number, Matrix>();

@@ -336,3 +336,48 @@ test("training through wasm workspaces gives the same network as through plain o
   assert.deepEqual(loss, refLoss);
   net.layers.forEach((l, i) => assertSame(l.W.data, layers[i].W.data, `layer ${i} W`));
 });
+
+test("a layer's backward with a learning rate takes plain SGD's step: the same bits as backward, then W -= lr dW, b -= lr db", () => {
+  const rng = new RandomState(12);
+  const lr = 0.37;
+  // (n, nIn, nOut): wasm-sized, plain-sized (below WASM_DENSE_MIN_MULTIPLY_ADDS), and one output unit.
+  for (const [n, nIn, nOut] of [[32, 64, 10], [3, 2, 4], [40, 7, 1], [9, 13, 6]]) {
+    for (const bias of [true, false]) {
+      for (const entry of ["backward", "backwardFromDZ", "backwardMseSigmoid"] as const) {
+        const where = `(${n}, ${nIn}, ${nOut}), ${bias ? "with" : "without"} biases, ${entry}`;
+        const W = randomMatrix(rng, nIn, nOut), b = bias ? randomMatrix(rng, 1, nOut) : null;
+        const X = randomMatrix(rng, n, nIn), dA = randomMatrix(rng, n, nOut), y = rng.rand(n, nOut) as Matrix;
+        const act = entry === "backwardMseSigmoid" ? "sigmoid" : "relu";
+        const run = (learningRate?: number) => {
+          const layer = new Layer(W.clone(), b ? b.clone() : null, act);
+          layer.forward(X);
+          if (entry === "backwardFromDZ") layer.dZBuffer().data.set(dA.data);
+          const dX = entry === "backward" ? layer.backward(dA, true, learningRate)
+            : entry === "backwardFromDZ" ? layer.backwardFromDZ(true, learningRate)
+            : layer.backwardMseSigmoid(y, true, learningRate);
+          return { layer, dX: dX!.clone() };
+        };
+        const plain = run(), stepped = run(lr);
+        assertSame(stepped.dX.data, plain.dX.data, `${where}: dX, with the old W`);
+        assertSame(stepped.layer.dW.data, plain.layer.dW.data, `${where}: dW`);
+        const expected = plain.layer.W.clone();
+        new Optimizer("sgd", lr, [expected]).step([expected], [plain.layer.dW]);
+        assertSame(stepped.layer.W.data, expected.data, `${where}: W after the step`);
+        if (bias) assertSame(stepped.layer.b!.data, b!.data.map((v, j) => v - lr * plain.layer.db!.data[j]), `${where}: b after the step`);
+      }
+    }
+  }
+});
+
+test("the step is taken from W as it is at the backward pass, also when it changed after the forward pass", () => {
+  const rng = new RandomState(13);
+  const layer = new Layer(randomMatrix(rng, 64, 128), randomMatrix(rng, 1, 128), "relu"); // a wasm-sized layer
+  const X = randomMatrix(rng, 32, 64), dA = randomMatrix(rng, 32, 128);
+  layer.forward(X);
+  layer.W.data[5] += 1; // after forward, before backward: the step must start from this W
+  layer.b!.data[3] -= 2;
+  const W = layer.W.clone(), b = layer.b!.clone();
+  layer.backward(dA, false, 0.5);
+  assertSame(layer.W.data, W.data.map((v, i) => v - 0.5 * layer.dW.data[i]), "W");
+  assertSame(layer.b!.data, b.data.map((v, j) => v - 0.5 * layer.db!.data[j]), "b");
+});

@@ -1,7 +1,7 @@
 // Network behaviour: feedforward shapes, JSON round trips, resumable and deterministic training.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Activation, circles, digits, Layer, Loss, losses, Matrix, moons, Network, RandomState } from "../src/index";
+import { Activation, circles, digits, Layer, Loss, losses, Matrix, moons, Network, Optimizer, RandomState } from "../src/index";
 
 const ring = circles({ seed: 0 });
 
@@ -164,4 +164,33 @@ test("a softmax network learns three spiral-like blobs with integer labels and w
   assert.deepEqual(la, lb);
   assert.ok(la[49] < 0.1, `loss ${la[49]}`);
   assert.deepEqual(a.predict(X).argmaxRows(), labels.toFlatArray());
+});
+
+test("fit's plain SGD, taken by each layer after its backward pass, equals gradients then Optimizer.step", () => {
+  // The digits network (WebAssembly-sized layers) and article 002's (plain loops), a few batches each.
+  const { X, y } = digits();
+  const rows = Array.from({ length: 96 }, (_, i) => i * 13);
+  const cases = [
+    { what: "digits, batch 32", X: X.pickRows(rows).scale(1 / 16), y: y.pickRows(rows), sizes: [64, 128, 64, 10], acts: ["relu", "relu", "softmax"], loss: "crossEntropy", batch: 32 },
+    { what: "circles, batch 60", X: ring.X, y: ring.y, sizes: [2, 4, 8, 1], acts: ["relu", "relu", "sigmoid"], loss: "mse", batch: 60 },
+  ] as const;
+  for (const c of cases) {
+    const fitted = new Network({ sizes: [...c.sizes], activations: [...c.acts], seed: 5 });
+    const manual = Network.fromJSON(fitted.toJSON());
+    fitted.fit(c.X, c.y, { epochs: 2, learningRate: 0.2, loss: c.loss, batchSize: c.batch });
+    const params = manual.layers.flatMap((l) => l.params);
+    const optimizer = new Optimizer("sgd", 0.2, params);
+    for (let epoch = 0; epoch < 2; epoch++) {
+      for (let start = 0; start < c.X.rows; start += c.batch) {
+        const batch = Array.from({ length: Math.min(c.batch, c.X.rows - start) }, (_, i) => start + i);
+        const grads = manual.gradients(c.X.pickRows(batch), c.y.pickRows(batch), c.loss).flatMap((g) => (g.db ? [g.dW, g.db] : [g.dW]));
+        optimizer.step(params, grads);
+      }
+    }
+    fitted.layers.forEach((l, i) => {
+      assert.deepEqual(l.W.data, manual.layers[i].W.data, `${c.what}: layer ${i} W`);
+      assert.deepEqual(l.b!.data, manual.layers[i].b!.data, `${c.what}: layer ${i} b`);
+    });
+    assert.equal(fitted.toJSON().training!.optimizer.t, optimizer.t, `${c.what}: steps counted`);
+  }
 });
