@@ -11,12 +11,13 @@
  * a failing cell fails the export with the notebook, the cell number, its source and the error.
  */
 import { spawn } from "child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { cpus } from "os";
 import { basename, dirname, join, relative, resolve, sep } from "path";
 import { escapeHtml, plotlyBundle } from "../src/plot";
 import { Notebook, listNotebooks, readNotebook, titleAndSummary } from "./lib/notebooks";
 import { JUPYTER_STATE, NOTEBOOKS, ROOT, SetupError, ensureJupyter, jupyterEnv, linkLibrary, buildLibrary } from "./lib/project";
+import { replaceDir } from "./lib/replace-dir";
 
 export interface ExportOptions {
   notebooksDir?: string;
@@ -115,7 +116,10 @@ export async function exportSite(options: ExportOptions = {}): Promise<ExportRes
       cpSync(executed, keep, { recursive: true });
     }
     rmSync(executed, { recursive: true, force: true });
-    replaceDir(build, outDir);
+    // One swap, so that a crash at any moment leaves the old site or the new one at outDir, whole.
+    if (replaceDir(build, outDir, python) === "two renames") {
+      log(`export: this system cannot swap two folders in one step; ${outDir} was replaced in two renames`);
+    }
     return { ok: true, outDir, pages, seconds: (Date.now() - started) / 1000 };
   } finally {
     rmSync(build, { recursive: true, force: true });
@@ -339,15 +343,6 @@ ${items}
 </body>
 </html>
 `;
-}
-
-/** Puts `build` where `outDir` is: the old site is moved aside, the new one renamed in, the old removed. */
-function replaceDir(build: string, outDir: string): void {
-  const old = join(dirname(outDir), `.site-build-old-${process.pid}-${Date.now()}`);
-  const hadOld = existsSync(outDir);
-  if (hadOld) renameSync(outDir, old);
-  renameSync(build, outDir);
-  if (hadOld) rmSync(old, { recursive: true, force: true });
 }
 
 function argValue(args: string[], flag: string): string | undefined {

@@ -7,13 +7,14 @@
  * prints "not done yet" and every other cell runs. --no-site writes the notebooks only (seconds).
  * The notebooks stay inside the project so that `import ... from "scratchnet"` resolves.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "fs";
+import { mkdirSync, rmSync, writeFileSync } from "fs";
 import { basename, dirname, join, relative, resolve } from "path";
 import { nbformatJson } from "./clean-notebooks";
 import { exportSite } from "./export";
 import { listNotebooks, readNotebook } from "./lib/notebooks";
 import { NOTEBOOKS, ROOT, SetupError, buildLibrary, linkLibrary } from "./lib/project";
 import { Exercise, MarkerError, studentNotebook } from "./lib/student";
+import { replaceDir } from "./lib/replace-dir";
 
 export const STUDENT = join(ROOT, "student");
 
@@ -34,8 +35,7 @@ export function writeStudentNotebooks(from = NOTEBOOKS, to = join(STUDENT, "note
   mkdirSync(build, { recursive: true });
   try {
     for (const { file, notebook } of converted) writeFileSync(join(build, basename(file)), nbformatJson(notebook));
-    rmSync(to, { recursive: true, force: true });
-    renameSync(build, to);
+    replaceDir(build, to);
   } finally {
     rmSync(build, { recursive: true, force: true });
   }

@@ -1,9 +1,9 @@
 /**
  * The export never replaces the site with a half-built one, even when it is killed: the export
  * process (and its nbconvert, in the same process group) is SIGKILLed while notebooks execute,
- * and the old site must be there, untouched, and no tslab kernel left running. Then the gap found
- * here, as a TODO test for the owner of scripts/export.ts: a crash between the two renames of the
- * swap leaves no site at all. (A failing notebook is covered by execute.test.ts.)
+ * and the old site must be there, untouched, and no tslab kernel left running. Then
+ * crashes right before and right after the swap that puts the new site in place: the site's
+ * place always holds a whole site. (A failing notebook is covered by execute.test.ts.)
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -14,7 +14,6 @@ import { join } from "path";
 import { buildLibrary, ensureJupyter, linkLibrary } from "../../scripts/lib/project";
 
 const CHILD = join(__dirname, "..", "fixtures", "hardening", "export-child.ts");
-const TODO_EXPORT = "scripts/export.ts (owner of the export): see the message of this test";
 
 function writeNotebook(path: string, cells: string[]): void {
   const nb = {
@@ -148,14 +147,27 @@ describe("an export that is killed", () => {
     assert.deepEqual([...orphans], [], `tslab kernels left running by killed exports: ${[...orphans].join(", ")}`);
   });
 
-  test("killed between the two renames of the swap: the old site is still at its place", { todo: TODO_EXPORT }, async () => {
-    // replaceDir renames the old site aside, then the new one in: a crash in between leaves
-    // neither at the site's path (the old one survives only as .site-build-old-*). Restoring an
-    // orphaned .site-build-old-* at the start of the next export, or swapping a symlink, closes it.
-    writeOldSite();
-    const child = start("crash-at-swap");
-    const signal = await new Promise((r) => child.once("exit", (_code, sig) => r(sig)));
-    assert.equal(signal, "SIGKILL", "the child crashed at the swap");
-    assert.ok(siteIsOld(), `after a crash at the swap the site folder holds: ${existsSync(site) ? readdirSync(site).join(", ") : "nothing, it is gone"}`);
+  test("killed right before the swap, and right after it: the site's place holds the old site or the new one, whole", async () => {
+    // scripts/lib/replace-dir.ts swaps the two folders in one step (renameat2, RENAME_EXCHANGE), so
+    // there is no moment without a whole site at its place.
+    const newSite = ["01-slow.html", "02-slow.html", "assets", "index.html"];
+    for (const moment of ["before", "after"]) {
+      writeOldSite();
+      const earlier = new Set(builds());
+      const child = start(`crash-${moment}-swap`);
+      const signal = await new Promise((r) => child.once("exit", (_code, sig) => r(sig)));
+      assert.equal(signal, "SIGKILL", `the child crashed ${moment} the swap`);
+      const left = builds().filter((f) => !earlier.has(f));
+      assert.equal(left.length, 1, `one build folder is left by the crash ${moment} the swap: ${left.join(", ")}`);
+      const leftHolds = readdirSync(join(work, left[0])).sort();
+      if (moment === "before") {
+        assert.ok(siteIsOld(), `right before the swap the site's place holds the old site: ${readdirSync(site).join(", ")}`);
+      } else {
+        assert.deepEqual(readdirSync(site).sort(), newSite, "right after the swap the site's place holds the new site");
+        assert.ok(readFileSync(join(site, "01-slow.html"), "utf8").includes("one"), "the new page has its notebook's output");
+        // The old site is whole where the new one was built (git-ignored; removed when not interrupted).
+        assert.deepEqual(leftHolds, Object.keys(oldSite), "the old site, swapped into the build folder");
+      }
+    }
   });
 });
