@@ -117,7 +117,8 @@ export class Layer {
    */
   backward(dA: Matrix, needDX = true, learningRate?: number): Matrix | null {
     const ws = this.lastWorkspace();
-    if (ws.wasm && ws.wasm.backward(dA, this.wasmActivation, this.W, this.dW, this.db, needDX, this.stepFor(learningRate))) {
+    const step = this.stepFor(learningRate);
+    if (ws.wasm && ws.wasm.backward(dA, this.wasmActivation, this.W, this.dW, this.db, needDX, step)) {
       return needDX ? ws.dX : null;
     }
     this.activation.backward(ws.Z, ws.A, dA, ws.dZ);
@@ -136,16 +137,17 @@ export class Layer {
    */
   backwardFromDZ(needDX = true, learningRate?: number): Matrix | null {
     const ws = this.lastWorkspace();
+    const step = this.stepFor(learningRate);
     if (ws.wasm) {
-      ws.wasm.backward(null, null, this.W, this.dW, this.db, needDX, this.stepFor(learningRate));
+      ws.wasm.backward(null, null, this.W, this.dW, this.db, needDX, step);
       return needDX ? ws.dX : null;
     }
     matmulInto(this.X!, ws.dZ, this.dW, true, false);
     if (this.db) sumRowsInto(ws.dZ, this.db);
     const dX = needDX ? matmulInto(ws.dZ, this.W, ws.dX, false, true) : null;
-    if (learningRate !== undefined) {
-      sgdUpdate(this.W.data, this.dW.data, learningRate);
-      if (this.b && this.db) sgdUpdate(this.b.data, this.db.data, learningRate);
+    if (step) {
+      sgdUpdate(this.W.data, this.dW.data, step.learningRate);
+      if (this.b && this.db) sgdUpdate(this.b.data, this.db.data, step.learningRate);
     }
     return dX;
   }
@@ -159,12 +161,13 @@ export class Layer {
    */
   backwardMseSigmoid(y: Matrix, needDX = true, learningRate?: number): Matrix | null {
     const ws = this.lastWorkspace();
+    const step = this.stepFor(learningRate);
     if (this.activation !== sigmoidActivation) throw new Error(`Layer: backwardMseSigmoid needs a sigmoid layer, this one is ${this.activation.name}`);
     if (y.rows !== ws.A.rows || y.cols !== ws.A.cols) {
       throw new RangeError(`Layer: backwardMseSigmoid: y has shape ${y.shape} but the last forward pass gave ${ws.A.shape}`);
     }
     if (ws.wasm) {
-      ws.wasm.backwardMseSigmoid(y, this.W, this.dW, this.db, needDX, this.stepFor(learningRate));
+      ws.wasm.backwardMseSigmoid(y, this.W, this.dW, this.db, needDX, step);
       return needDX ? ws.dX : null;
     }
     const a = ws.A.data, d = ws.dZ.data, t = y.data;
@@ -180,7 +183,7 @@ export class Layer {
   private readonly plainStep: PlainStep;
   private stepFor(learningRate: number | undefined): PlainStep | null {
     if (learningRate === undefined) return null;
-    this.plainStep.learningRate = learningRate;
+    this.plainStep.learningRate = checkedRate(learningRate);
     return this.plainStep;
   }
 
@@ -231,4 +234,12 @@ export class Layer {
     if (!this.ws || !this.X) throw new Error("Layer: backward needs a forward pass first");
     return this.ws;
   }
+}
+
+/** A backward pass's learning rate, if it is a positive finite number; else a RangeError. */
+function checkedRate(learningRate: number): number {
+  if (typeof learningRate !== "number" || !(learningRate > 0) || !Number.isFinite(learningRate)) {
+    throw new RangeError(`Layer: the learning rate of a backward pass's step must be a positive number, got ${String(learningRate)}`);
+  }
+  return learningRate;
 }

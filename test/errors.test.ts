@@ -146,6 +146,22 @@ test("the first article's pieces check their inputs", () => {
   assert.throws(() => mseLoss([1, 0], [0]), { message: "mseLoss: yTrue has 2 values but yPred has 1" });
 });
 
+test("a layer's backward pass with a learning rate that is not a positive number changes nothing", () => {
+  // A wasm-sized layer (32 x 64 x 10) and a plain one (4 x 2 x 3), through each backward entry point.
+  for (const [n, nIn, nOut] of [[32, 64, 10], [4, 2, 3]]) {
+    const layer = new Layer(Matrix.filled(nIn, nOut, 0.5), Matrix.filled(1, nOut, 0.25), "sigmoid");
+    const W = layer.W.clone(), b = layer.b!.clone();
+    for (const rate of [0, -0.1, NaN, Infinity, "0.1" as unknown as number]) {
+      const message = `Layer: the learning rate of a backward pass's step must be a positive number, got ${String(rate)}`;
+      layer.forward(Matrix.filled(n, nIn, 1));
+      assert.throws(() => layer.backward(Matrix.filled(n, nOut, 1), true, rate), { message });
+      assert.throws(() => layer.backwardFromDZ(true, rate), { message });
+      assert.throws(() => layer.backwardMseSigmoid(Matrix.filled(n, nOut, 1), false, rate), { message });
+      assert.deepEqual([layer.W.data, layer.b!.data], [W.data, b.data], `(${n}, ${nIn}, ${nOut}), rate ${String(rate)}: W and b unchanged`);
+    }
+  }
+});
+
 test("a layer's backward passes before any forward pass, and the fused mse + sigmoid one on another activation", () => {
   const layer = new Layer(Matrix.filled(2, 3, 0.5), new Matrix(1, 3), "relu");
   const message = "Layer: backward needs a forward pass first";
