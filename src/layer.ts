@@ -9,7 +9,7 @@ import { addRowInPlace, matmulInto, sumRowsInto } from "./kernels";
 import { checkMatmulShapes } from "./kernels-reference";
 import { Matrix } from "./matrix";
 import { sgdUpdate } from "./optimizers";
-import { DenseWorkspace, PlainStep, WasmActivation } from "./wasm/dense";
+import { DenseWorkspace, WasmActivation } from "./wasm/dense";
 
 /** The per-batch-size buffers that forward fills and backward reads. */
 interface Workspace {
@@ -67,7 +67,6 @@ export class Layer {
       : null;
     this.dW = new Matrix(W.rows, W.cols);
     this.db = b ? new Matrix(1, W.cols) : null;
-    this.plainStep = { b, learningRate: 0 };
   }
 
   get nIn(): number {
@@ -117,8 +116,8 @@ export class Layer {
    */
   backward(dA: Matrix, needDX = true, learningRate?: number): Matrix | null {
     const ws = this.lastWorkspace();
-    const step = this.stepFor(learningRate);
-    if (ws.wasm && ws.wasm.backward(dA, this.wasmActivation, this.W, this.dW, this.db, needDX, step)) {
+    const rate = checkedRate(learningRate);
+    if (ws.wasm && ws.wasm.backward(dA, this.wasmActivation, this.W, this.dW, this.db, needDX, rate, this.b)) {
       return needDX ? ws.dX : null;
     }
     this.activation.backward(ws.Z, ws.A, dA, ws.dZ);
@@ -137,17 +136,17 @@ export class Layer {
    */
   backwardFromDZ(needDX = true, learningRate?: number): Matrix | null {
     const ws = this.lastWorkspace();
-    const step = this.stepFor(learningRate);
+    const rate = checkedRate(learningRate);
     if (ws.wasm) {
-      ws.wasm.backward(null, null, this.W, this.dW, this.db, needDX, step);
+      ws.wasm.backward(null, null, this.W, this.dW, this.db, needDX, rate, this.b);
       return needDX ? ws.dX : null;
     }
     matmulInto(this.X!, ws.dZ, this.dW, true, false);
     if (this.db) sumRowsInto(ws.dZ, this.db);
     const dX = needDX ? matmulInto(ws.dZ, this.W, ws.dX, false, true) : null;
-    if (step) {
-      sgdUpdate(this.W.data, this.dW.data, step.learningRate);
-      if (this.b && this.db) sgdUpdate(this.b.data, this.db.data, step.learningRate);
+    if (rate !== null) {
+      sgdUpdate(this.W.data, this.dW.data, rate);
+      if (this.b && this.db) sgdUpdate(this.b.data, this.db.data, rate);
     }
     return dX;
   }
@@ -161,13 +160,13 @@ export class Layer {
    */
   backwardMseSigmoid(y: Matrix, needDX = true, learningRate?: number): Matrix | null {
     const ws = this.lastWorkspace();
-    const step = this.stepFor(learningRate);
+    const rate = checkedRate(learningRate);
     if (this.activation !== sigmoidActivation) throw new Error(`Layer: backwardMseSigmoid needs a sigmoid layer, this one is ${this.activation.name}`);
     if (y.rows !== ws.A.rows || y.cols !== ws.A.cols) {
       throw new RangeError(`Layer: backwardMseSigmoid: y has shape ${y.shape} but the last forward pass gave ${ws.A.shape}`);
     }
     if (ws.wasm) {
-      ws.wasm.backwardMseSigmoid(y, this.W, this.dW, this.db, needDX, step);
+      ws.wasm.backwardMseSigmoid(y, this.W, this.dW, this.db, needDX, rate, this.b);
       return needDX ? ws.dX : null;
     }
     const a = ws.A.data, d = ws.dZ.data, t = y.data;
@@ -177,14 +176,6 @@ export class Layer {
       d[i] = g * a[i] * (1 - a[i]); // as sigmoid's backward
     }
     return this.backwardFromDZ(needDX, learningRate);
-  }
-
-  /** The step for the wasm passes: one object, reused, so that a training step allocates nothing. */
-  private readonly plainStep: PlainStep;
-  private stepFor(learningRate: number | undefined): PlainStep | null {
-    if (learningRate === undefined) return null;
-    this.plainStep.learningRate = checkedRate(learningRate);
-    return this.plainStep;
   }
 
   /** Z from the last forward pass, before the activation. Z: (n, nOut) */
@@ -236,8 +227,9 @@ export class Layer {
   }
 }
 
-/** A backward pass's learning rate, if it is a positive finite number; else a RangeError. */
-function checkedRate(learningRate: number): number {
+/** A backward pass's learning rate: null without one, the rate if it is a positive finite number, else a RangeError. */
+function checkedRate(learningRate: number | undefined): number | null {
+  if (learningRate === undefined) return null;
   if (typeof learningRate !== "number" || !(learningRate > 0) || !Number.isFinite(learningRate)) {
     throw new RangeError(`Layer: the learning rate of a backward pass's step must be a positive number, got ${String(learningRate)}`);
   }

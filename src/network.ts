@@ -445,7 +445,7 @@ function buildLayers(config: NetworkConfig): Layer[] {
 const ROW_WISE_ACTIVATIONS: ReadonlySet<Activation> = new Set(Object.values(activations));
 
 /** The fewest rows per chunk when fit measures the loss in chunks (Network.lossChunks). */
-export const LOSS_CHUNK_MIN_ROWS = 32;
+const LOSS_CHUNK_MIN_ROWS = 32;
 
 function checkFitOptions(options: FitOptions, rows: number): Required<Omit<FitOptions, "onEpoch">> & Pick<FitOptions, "onEpoch"> {
   if (!isObject(options)) throw new TypeError("fit: options { epochs, learningRate, ... } are required");

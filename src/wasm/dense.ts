@@ -170,14 +170,17 @@ export class DenseWorkspace {
    *   dZ = dA * f'(Z)   (for the module's activations; with dA null, dZ is already in this.dZ)
    *   dW = X^T @ dZ   (nIn, nOut) and db = the column sums of dZ   (1, nOut), into the caller's matrices
    *   dX = dZ @ W^T   (n, nIn), into this.dX, when `needDX`
-   *   W -= lr dW, b -= lr db   when given a `step` (plain SGD's, after dX)
+   *   W -= lr dW, b -= lr db   when given a `learningRate` (plain SGD's step, after dX; b is the layer's biases)
    * dA (n, nOut) is read where it is when it is another workspace's buffer in this memory (the
    * layer after's dX), else copied into dZ and multiplied there, in place. X is read as `forward`
    * says; W is copied in again. Returns false, doing nothing, for a dA through an activation the
    * module does not know, or through softmax (its forward only is in the module): the caller
    * computes dZ, then calls this with dA null.
    */
-  backward(dA: Matrix | null, act: WasmActivation, W: Matrix, dW: Matrix, db: Matrix | null, needDX: boolean, step: PlainStep | null = null): boolean {
+  backward(
+    dA: Matrix | null, act: WasmActivation, W: Matrix, dW: Matrix, db: Matrix | null, needDX: boolean,
+    learningRate: number | null = null, b: Matrix | null = null,
+  ): boolean {
     // softmax's backward, a Jacobian product per row, is not in the module: the caller's to do.
     // (With cross-entropy it is fused into dZ, and that comes here with dA null.)
     if (dA !== null && (act === null || act === "softmax")) return false;
@@ -190,7 +193,7 @@ export class DenseWorkspace {
       else from = shared;
       code = act === "linear" ? ACT.none : ACT[act as Exclude<WasmActivation, null>];
     }
-    this.backwardFrom(code, from, W, dW, db, needDX, step);
+    this.backwardFrom(code, from, W, dW, db, needDX, learningRate, b);
     return true;
   }
 
@@ -199,42 +202,39 @@ export class DenseWorkspace {
    * dZ = (2 / N) (A - y) * A (1 - A), N = n * nOut (mse's gradient, then sigmoid's backward),
    * then dW, db and dX as `backward` computes them. y is copied into dZ and turned into dZ there.
    */
-  backwardMseSigmoid(y: Matrix, W: Matrix, dW: Matrix, db: Matrix | null, needDX: boolean, step: PlainStep | null = null): void {
+  backwardMseSigmoid(
+    y: Matrix, W: Matrix, dW: Matrix, db: Matrix | null, needDX: boolean, learningRate: number | null = null, b: Matrix | null = null,
+  ): void {
     this.dZ.data.set(y.data);
-    this.backwardFrom(MSE_SIGMOID_OUTPUT, this.at.dZ, W, dW, db, needDX, step);
+    this.backwardFrom(MSE_SIGMOID_OUTPUT, this.at.dZ, W, dW, db, needDX, learningRate, b);
   }
 
   /**
    * The module's backward from dA (or y) at byte `from`, for `code`; dW and db copied out.
-   * With a step, then W -= lr dW and b -= lr db on the copies in this memory (dX has used the
-   * old W by then), copied back into W and b: a training step's update without copying the
-   * gradients back in.
+   * With a learning rate, then W -= lr dW and b -= lr db on the copies in this memory (dX has
+   * used the old W by then), copied back into W and b: a training step's update without
+   * copying the gradients back in.
    */
-  private backwardFrom(code: number, from: number, W: Matrix, dW: Matrix, db: Matrix | null, needDX: boolean, step: PlainStep | null): void {
+  private backwardFrom(
+    code: number, from: number, W: Matrix, dW: Matrix, db: Matrix | null, needDX: boolean, learningRate: number | null, b: Matrix | null,
+  ): void {
     const { at, nIn, nOut } = this;
-    if (needDX || step) this.W.set(W.data);
+    if (needDX || learningRate !== null) this.W.set(W.data);
     this.wasm.backward(
       code, from, at.Z, at.A, at.dZ, this.xAt, at.W, at.WT, at.dW, db ? at.db : 0, at.dX,
       this.n, nIn, nOut, needDX ? 1 : 0, at.panel,
     );
     dW.data.set(this.dW);
     if (db) db.data.set(this.db);
-    if (!step) return;
-    this.wasm.sgd(at.W, at.dW, nIn * nOut, step.learningRate);
+    if (learningRate === null) return;
+    this.wasm.sgd(at.W, at.dW, nIn * nOut, learningRate);
     W.data.set(this.W);
-    if (step.b && db) {
-      this.b.set(step.b.data);
-      this.wasm.sgd(at.b, at.db, nOut, step.learningRate);
-      step.b.data.set(this.b);
+    if (b && db) {
+      this.b.set(b.data);
+      this.wasm.sgd(at.b, at.db, nOut, learningRate);
+      b.data.set(this.b);
     }
   }
-}
-
-/** Plain SGD's step for a layer to take right after its backward pass: W -= lr dW, b -= lr db. */
-export interface PlainStep {
-  /** The layer's biases, or null without them. */
-  b: Matrix | null;
-  learningRate: number;
 }
 
 /** The memory `sgdStep` copies parameters into: one instance, grown as needed. */
