@@ -12,10 +12,11 @@
  * Everything runs on the calling thread. Sharing the big products with a second thread was tried
  * and measured here (a worker on a shared memory, each product split into halves that write
  * nothing in common, so bit for bit the same): one 32x64 @ 64x128 product went from 64-84 us to
- * 38-47 us, but the digits MLP of bench (c) gained only about 10% in interleaved runs, and one run
- * in about forty took 2.7 s instead of 0.7 s (a thread spins while the other is descheduled). Each
- * step's W, X and dZ have to move between the two cores' caches, and the shared memory makes
- * every copy in or out 1.6-2x slower. Not worth a thread that every notebook would carry.
+ * 38-47 us, but the digits MLP of bench (c) gained only 5-10% (median 640 ms against 678 ms over
+ * twelve interleaved runs each), and one run in about forty took 2.7 s instead of 0.7 s (a thread
+ * spins while the other is descheduled). Each step's W, X and dZ have to move between the two
+ * cores' caches, and the shared memory makes every copy in or out 1.6-2x slower. Not worth a
+ * thread that every notebook would carry.
  */
 import { Matrix } from "../matrix";
 import { ACT, buildDenseModule, MSE_SIGMOID_OUTPUT } from "./dense-module";
