@@ -4,8 +4,9 @@
  *
  *   node --import tsx bench/report.ts   # re-renders latest.md and the README's tables from latest.json
  */
-import { readFileSync, renameSync, writeFileSync } from "fs";
+import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
+import { writeFileAtomic } from "../src/io";
 import { BenchResults, PEER_LABELS, PEERS, PeerId, PeerOutcome, TOLERANCE, WorkloadOutcome, numpyBaseline, seconds, speedVsNumpy } from "./results";
 
 const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
@@ -243,10 +244,7 @@ export function spliceReadme(readme: string, block: string): string {
 
 /** Writes the README with `r`'s tables, through a temporary file renamed into place (never half-written). */
 export function updateReadme(readmePath: string, r: BenchResults): void {
-  const next = spliceReadme(readFileSync(readmePath, "utf8"), renderReadmeBlock(r));
-  const tmp = `${readmePath}.tmp-${process.pid}`;
-  writeFileSync(tmp, next);
-  renameSync(tmp, readmePath);
+  writeFileAtomic(readmePath, spliceReadme(readFileSync(readmePath, "utf8"), renderReadmeBlock(r)));
 }
 
 if (require.main === module) {

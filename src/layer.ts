@@ -121,7 +121,7 @@ export class Layer {
       return needDX ? ws.dX : null;
     }
     this.activation.backward(ws.Z, ws.A, dA, ws.dZ);
-    return this.backwardFromDZ(needDX, learningRate);
+    return this.backwardFrom(ws, needDX, rate);
   }
 
   /**
@@ -136,7 +136,11 @@ export class Layer {
    */
   backwardFromDZ(needDX = true, learningRate?: number): Matrix | null {
     const ws = this.lastWorkspace();
-    const rate = checkedRate(learningRate);
+    return this.backwardFrom(ws, needDX, checkedRate(learningRate));
+  }
+
+  /** backwardFromDZ on the workspace `ws`, with a learning rate already checked (null: no step). */
+  private backwardFrom(ws: Workspace, needDX: boolean, rate: number | null): Matrix | null {
     if (ws.wasm) {
       ws.wasm.backward(null, null, this.W, this.dW, this.db, needDX, rate, this.b);
       return needDX ? ws.dX : null;
@@ -175,7 +179,7 @@ export class Layer {
       const g = scale * (a[i] - t[i]);
       d[i] = g * a[i] * (1 - a[i]); // as sigmoid's backward
     }
-    return this.backwardFromDZ(needDX, learningRate);
+    return this.backwardFrom(ws, needDX, rate);
   }
 
   /** Z from the last forward pass, before the activation. Z: (n, nOut) */
