@@ -2,7 +2,9 @@
  * A dense (fully connected) layer: Z = X @ W + b, A = f(Z), with its backward pass beside it.
  * The layer owns its buffers, one set per batch size, so training allocates nothing per step.
  * Batches big enough to pay for it keep those buffers in WebAssembly memory and run both
- * passes there (wasm/dense.ts); the results are the same, bit for bit, as the plain loops.
+ * passes there (wasm/dense.ts): the same sums in the same order as the plain loops, bit for bit
+ * the same results, unless `multiplyAdd()` is "fused" (wasm/fma.ts): then each multiply-add
+ * is rounded once, and the results agree with the plain loops' to a few units in the last place.
  */
 import { Activation, getActivation, leakyReluActivation, linearActivation, reluActivation, sigmoidActivation, softmaxActivation } from "./activations";
 import { addRowInPlace, matmulInto, sumRowsInto } from "./kernels";
@@ -10,6 +12,8 @@ import { checkMatmulShapes } from "./kernels-reference";
 import { Matrix } from "./matrix";
 import { sgdUpdate } from "./optimizers";
 import { DenseWorkspace, WasmActivation } from "./wasm/dense";
+export { multiplyAdd } from "./wasm/fma";
+export type { MultiplyAdd } from "./wasm/fma";
 
 /** The per-batch-size buffers that forward fills and backward reads. */
 interface Workspace {

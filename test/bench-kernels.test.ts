@@ -1,6 +1,8 @@
 // The dense layer's WebAssembly passes and SGD update (src/wasm/dense.ts, added for `npm run bench`'s
 // targets) against the readable reference: every number bit for bit, on random shapes, with the values
 // where kernels go wrong (NaN, +-0, +-Infinity, saturating inputs), for every activation they apply.
+// This file runs the "separate" build (multiply, then add: SCRATCHNET_FMA=0, set below before any
+// layer runs); test/fma.test.ts checks the "fused" one against the same reference.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
@@ -15,6 +17,8 @@ import { addRowReference, matmulReference, sumRowsReference } from "../src/kerne
 import { WASM_DENSE_MIN_MULTIPLY_ADDS } from "../src/layer";
 import { DenseWorkspace, sgdStep, wasmDenseAvailable } from "../src/wasm/dense";
 import { buildDenseModule } from "../src/wasm/dense-module";
+
+process.env.SCRATCHNET_FMA = "0"; // read when the first layer runs (wasm/fma.ts), after the imports
 
 /** Bit for bit: Object.is tells +0 from -0 and matches NaN with NaN. */
 function assertSame(actual: Float64Array, expected: Float64Array, what: string): void {
@@ -148,7 +152,7 @@ test("compiled to CommonJS by tsc, as `npm run build` does, the dense module sti
   const dir = mkdtempSync(join(tmpdir(), "scratchnet-dense-"));
   try {
     const src = join(__dirname, "..", "src");
-    for (const file of ["matrix", "activations", "wasm/emit", "wasm/dense-module", "wasm/dense"]) {
+    for (const file of ["matrix", "activations", "wasm/emit", "wasm/fma", "wasm/dense-module", "wasm/dense"]) {
       const { outputText } = ts.transpileModule(readFileSync(join(src, `${file}.ts`), "utf8"), {
         compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, strict: true },
       });

@@ -10,7 +10,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import fc from "fast-check";
 import {
-  ACTIVATION_NAMES, dataFrameToMatrix, loadNetwork, Matrix, Network, readCsv, readDataFrame, saveNetwork, tableToMatrix,
+  ACTIVATION_NAMES, dataFrameToMatrix, loadNetwork, Matrix, multiplyAdd, Network, readCsv, readDataFrame, saveNetwork, tableToMatrix,
 } from "../src/index";
 import type { LayerJSON, LossName, OptimizerName } from "../src/index";
 import { BAD_CSVS, expectedErrors, writeBadCsvs } from "./fixtures/hardening/bad-csvs";
@@ -121,8 +121,8 @@ property("training from logits of +-1000 keeps the loss finite (a few epochs of 
 
 // --- determinism from process to process ---------------------------------------------------------
 
-function child(args: string[], node: string[] = []): Record<string, unknown> {
-  const r = spawnSync(process.execPath, [...node, "--import", "tsx", TRAIN, ...args], { encoding: "utf8" });
+function child(args: string[], node: string[] = [], env: Record<string, string> = {}): Record<string, unknown> {
+  const r = spawnSync(process.execPath, [...node, "--import", "tsx", TRAIN, ...args], { encoding: "utf8", env: { ...process.env, ...env } });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);
 }
@@ -135,10 +135,22 @@ for (const name of Object.keys(CASES)) {
     const second = child(["history", name]);
     assert.deepEqual(first.loss, second.loss);
     assert.deepEqual(first.loss, here);
-    // A third process without the JIT, and so without WebAssembly: the plain-loop kernels.
+    // A process without the JIT, and so without WebAssembly: the plain-loop kernels. With
+    // SCRATCHNET_FMA=0 the WebAssembly layers multiply, then add, as those loops do: the same bits.
     const jitless = child(["history", name], ["--jitless"]);
     assert.equal(jitless.kernel, "reference");
-    assert.deepEqual(jitless.loss, here);
+    const separate = child(["history", name], [], { SCRATCHNET_FMA: "0" });
+    assert.equal(separate.multiplyAdd, "separate");
+    assert.deepEqual(separate.loss, jitless.loss);
+    assert.equal(first.multiplyAdd, multiplyAdd());
+    if (multiplyAdd() === "separate") {
+      assert.deepEqual(jitless.loss, here);
+    } else {
+      // Fused, each multiply-add rounds once: the same history to far below what it prints.
+      const plain = jitless.values as number[], fused = first.values as number[];
+      fused.forEach((v, i) => assert.ok(Math.abs(v - plain[i]) <= 1e-9 * Math.abs(plain[i]), `epoch ${i}: fused ${v}, plain loops ${plain[i]}`));
+      assert.notDeepEqual(jitless.loss, here, "fused, yet bit for bit the plain loops: is relaxed_madd really in use?");
+    }
   });
 }
 

@@ -37,7 +37,9 @@
  * Each C entry is 0, plus its k products in order p = 0..k-1, then plus the bias: exactly
  * the additions of kernels-reference.ts (matmul, then addRow), so the results are bit for bit
  * the same (the remaining kernels, elementwise, compute each value with the same operations
- * in the same order as the plain loops). ReLU's `z > 0 ? z : 0` is a pseudo-max (forward) or
+ * in the same order as the plain loops). Built `fused` (fma.ts), each of those steps is one
+ * fused multiply-add, rounded once instead of twice: the same sums to within a few units in
+ * the last place, no longer bit for bit. ReLU's `z > 0 ? z : 0` is a pseudo-max (forward) or
  * a mask (backward), which give the same +0 for z <= 0, -0 and NaN. Every loop is written
  * once, in TypeScript, and emitted for each tile shape and layout it needs (see `tile`).
  */
@@ -64,13 +66,18 @@ const TILE_ROWS = [4, 2, 1] as const;
 /** Columns of C per tile, largest first: two f64x2 vectors, one, then a lone column (half a vector). */
 const TILE_COLS = [4, 2, 1] as const;
 
-export function buildDenseModule(): ArrayBuffer {
+/**
+ * The module's bytes. `fused`: the products' multiply-adds are relaxed SIMD's f64x2.relaxed_madd
+ * (one rounding where the CPU fuses them; see fma.ts), else f64x2.mul then f64x2.add, bit for
+ * bit the reference.
+ */
+export function buildDenseModule(fused = false): ArrayBuffer {
   const mod = new ModuleBuilder(1);
   const fn = {
-    gemmForward: gemmFunction(mod, "forward"),
-    gemmStrided: gemmFunction(mod, "strided"),
-    gemmAdjacent: gemmFunction(mod, "adjacent"),
-    gemmColumn: gemmColumnFunction(mod),
+    gemmForward: gemmFunction(mod, "forward", fused),
+    gemmStrided: gemmFunction(mod, "strided", fused),
+    gemmAdjacent: gemmFunction(mod, "adjacent", fused),
+    gemmColumn: gemmColumnFunction(mod, fused),
     outer: outerFunction(mod),
     reluBackward: activationBackwardFunction(mod, "reluBackward", false),
     leakyReluBackward: activationBackwardFunction(mod, "leakyReluBackward", true),
@@ -170,6 +177,12 @@ function layerBackwardFunction(mod: ModuleBuilder, fn: Functions): void {
   });
 }
 
+/** acc += x y, for v128 locals: fused (relaxed_madd, one rounding where the CPU fuses), or a multiply then an add. */
+function multiplyAdd(f: FunctionBody, acc: number, x: number, y: number, fused: boolean): void {
+  if (fused) f.get(x).get(y).get(acc).f64x2RelaxedMadd().set(acc);
+  else f.get(acc).get(x).get(y).f64x2Mul().f64x2Add().set(acc);
+}
+
 /** local += other local */
 function addLocal(f: FunctionBody, local: number, other: number): void {
   f.get(local).get(other).i32Add().set(local);
@@ -227,7 +240,7 @@ const PACK_MIN_COLUMNS = 12;
  */
 type GemmVariant = "forward" | "strided" | "adjacent";
 
-function gemmFunction(mod: ModuleBuilder, variant: GemmVariant): number {
+function gemmFunction(mod: ModuleBuilder, variant: GemmVariant, fused: boolean): number {
   const name = `gemm${variant[0].toUpperCase()}${variant.slice(1)}`;
   const { index, body: f } = mod.func([i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32], [], name);
   const [a, aRow, aCol, b, ldb, c, ldc, n, k, m, bias, act, out, panel] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
@@ -269,7 +282,7 @@ function gemmFunction(mod: ModuleBuilder, variant: GemmVariant): number {
         for (let r = 0; r < rows; r++) {
           if (onePointer) f.get(pa[0]).v128Load64Splat(r * 8).set(av);
           else f.get(pa[r]).v128Load64Splat().set(av);
-          for (let v = 0; v < count; v++) f.get(acc[r][v]).get(av).get(bv[v]).f64x2Mul().f64x2Add().set(acc[r][v]);
+          for (let v = 0; v < count; v++) multiplyAdd(f, acc[r][v], av, bv[v], fused);
         }
         if (layout === "packed") addConst(f, pa[0], 32);
         else for (let r = 0; r < (onePointer ? 1 : rows); r++) addLocal(f, pa[r], aCol);
@@ -392,7 +405,7 @@ function gemmFunction(mod: ModuleBuilder, variant: GemmVariant): number {
  * activation into out[i], as gemm does for m = 1, but with rows i and i + 1 in the two lanes
  * of a vector: gemm's tiles would fill half of each vector and leave the other half idle.
  */
-function gemmColumnFunction(mod: ModuleBuilder): number {
+function gemmColumnFunction(mod: ModuleBuilder, fused: boolean): number {
   const { index, body: f } = mod.func([i32, i32, i32, i32, i32, i32, i32, i32, i32], [], "gemmColumn");
   const [a, aRow, b, c, out, n, k, bias, act] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const rowsLeft = f.local(i32), steps = f.local(i32), pb = f.local(i32);
@@ -418,7 +431,7 @@ function gemmColumnFunction(mod: ModuleBuilder): number {
           f.get(pa[2 * v]).v128Load64Zero();
           if (!half) f.set(xv).get(pa[2 * v + 1]).get(xv).v128Load64Lane(1);
           f.set(xv);
-          f.get(acc[v]).get(xv).get(wv).f64x2Mul().f64x2Add().set(acc[v]);
+          multiplyAdd(f, acc[v], xv, wv, fused);
         }
         for (let q = 0; q < rows; q++) addConst(f, pa[q], 8);
         addConst(f, pb, 8);

@@ -20,6 +20,7 @@
  */
 import { Matrix } from "../matrix";
 import { ACT, buildDenseModule, MSE_SIGMOID_OUTPUT } from "./dense-module";
+import { multiplyAdd } from "./fma";
 
 /** The module's exports that this file calls; the others (gemm, sigmoid, ...) run inside these. */
 interface DenseExports {
@@ -32,14 +33,16 @@ interface DenseExports {
   sgd(p: number, g: number, len: number, lr: number): void;
 }
 
+// The module, built with fused multiply-adds or without, as multiplyAdd() decides once per process (fma.ts).
 let compiled: WebAssembly.Module | null | undefined; // undefined: not tried; null: no wasm SIMD here
 
 function compiledModule(): WebAssembly.Module | null {
   if (compiled !== undefined) return compiled;
   compiled = null;
   try {
-    const bytes = buildDenseModule();
-    if (typeof WebAssembly === "object" && WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
+    if (typeof WebAssembly !== "object") return null;
+    const bytes = buildDenseModule(multiplyAdd() === "fused");
+    if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
   } catch {
     // no WebAssembly SIMD: layers keep their plain buffers and loops
   }

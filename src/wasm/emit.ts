@@ -335,6 +335,13 @@ export class FunctionBody {
   f64x2Add(): this {
     return this.emit(...this.simd(0xf0));
   }
+  /**
+   * a * b + c from the stack's a, b, c (relaxed SIMD): one rounding where the CPU has fused
+   * multiply-add, else two, as f64x2.mul then f64x2.add; see wasm/fma.ts.
+   */
+  f64x2RelaxedMadd(): this {
+    return this.emit(...this.simd(0x107));
+  }
   f64x2Mul(): this {
     return this.emit(...this.simd(0xf2));
   }

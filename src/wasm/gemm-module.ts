@@ -16,9 +16,10 @@
  *
  * The tile is held in f64x2 registers. Each step p loads one row of the B panel
  * (NR values) and splats one A value per tile row, then multiplies and adds:
- * no FMA (base wasm SIMD has none), and every C entry sums its k products in
- * order 0..k-1 starting from C (or 0), which is exactly what the plain loops in
- * kernels-reference.ts do. So the results are bit-for-bit the same.
+ * no FMA (only relaxed SIMD has it, which the layers' module may use: fma.ts),
+ * and every C entry sums its k products in order 0..k-1 starting from C (or 0),
+ * which is exactly what the plain loops in kernels-reference.ts do. So the
+ * results are bit-for-bit the same: `matmul` is what the course shows.
  */
 import { FunctionBody, ModuleBuilder, ValType } from "./emit";
 
