@@ -1,10 +1,12 @@
 /**
  * Our peer of `npm run bench`: the workload on scratchnet itself, through its public API.
- * Training is `Network.fit` from the workload's starting weights; matmul is `matmulInto`
- * (the WebAssembly SIMD kernel at these sizes), float64, one thread.
+ * Training is `Network.fit` from the workload's starting weights, its layers' multiply-adds fused
+ * where this machine fuses them (src/wasm/fma.ts); matmul is `matmulInto` (the WebAssembly SIMD
+ * kernel at these sizes, multiply then add: the reference's bits), float64, one thread.
  */
 import { matmulInto } from "../src/kernels";
 import { Matrix } from "../src/matrix";
+import { multiplyAdd } from "../src/wasm/fma";
 import { callsFor, peerArgs, readF64, ready, report, timedRuns, warmUpEpochs, writeF64 } from "./protocol";
 import { startingNetwork } from "./workloads";
 
@@ -33,7 +35,9 @@ async function main(): Promise<void> {
     return { seconds: (performance.now() - t0) / 1000, value: loss };
   };
   const { seconds, value: history, coldSeconds } = await timedRuns(fit(w.epochs), repeats, budget, fit(warmUpEpochs(w.epochs)));
-  report({ peer: "ours", workload: w.id, seconds, loss: history.at(-1), firstLoss: history[0], coldSeconds, ...loaded, version });
+  // The layers' products fuse their multiply-adds where the machine can (src/wasm/fma.ts); the matmul above never does.
+  const layers = `${version}, layer multiply-adds ${multiplyAdd()}`;
+  report({ peer: "ours", workload: w.id, seconds, loss: history.at(-1), firstLoss: history[0], coldSeconds, ...loaded, version: layers });
 }
 
 main().catch((err: unknown) => {
