@@ -212,7 +212,11 @@ export class Layer {
     shared?.forEach((wasm, i) => wanted[i].workspaces.set(n, wasmWorkspace(wasm)));
   }
 
-  private wantsWasm(n: number): boolean {
+  /**
+   * Whether batches of n rows run in WebAssembly (where the runtime has it) rather than in the
+   * plain loops. With fused multiply-adds (wasm/fma.ts) the two round differently.
+   */
+  wantsWasm(n: number): boolean {
     return n * this.nIn * this.nOut >= WASM_DENSE_MIN_MULTIPLY_ADDS;
   }
 

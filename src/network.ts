@@ -4,7 +4,7 @@
  */
 import { Activation, ACTIVATION_NAMES, ActivationName, activations, getActivation, sigmoidActivation } from "./activations";
 import { InitName, INIT_NAMES, initialParams } from "./init";
-import { Layer } from "./layer";
+import { Layer, multiplyAdd } from "./layer";
 import { checkTargets, getLoss, Loss, LossName, mse } from "./losses";
 import { Matrix } from "./matrix";
 import { Optimizer, OptimizerConfig, OptimizerName, OptimizerState, optimizerConfig } from "./optimizers";
@@ -269,7 +269,8 @@ export class Network {
   /**
    * Views of (x, t) in chunks of rows, for measuring the loss after each mini-batch epoch a
    * chunk at a time; null when it must be one pass: the loss cannot sum in parts (a user's own
-   * Loss without `sum`), or a layer's activation is a user's own, which might mix rows. Chunks
+   * Loss without `sum`), a layer's activation is a user's own, which might mix rows, or a chunk
+   * would round differently from the one pass (a layer fused in one, plain in the other). Chunks
    * are batchSize rows, so they reuse the training buffers, but no fewer than
    * LOSS_CHUNK_MIN_ROWS (below that, each forward pass costs more in calls than in arithmetic).
    */
@@ -278,6 +279,10 @@ export class Network {
     if (!this.layers.every((l) => ROW_WISE_ACTIVATIONS.has(l.activation))) return null;
     const rows = Math.max(batchSize, LOSS_CHUNK_MIN_ROWS);
     if (rows >= x.rows) return null;
+    // Fused multiply-adds round differently from the plain loops: then every chunk, down to the
+    // last and smallest, must take the path that one pass over all rows takes.
+    const smallest = x.rows % rows || rows;
+    if (multiplyAdd() === "fused" && this.layers.some((l) => l.wantsWasm(smallest) !== l.wantsWasm(x.rows))) return null;
     const chunks: { X: Matrix; y: Matrix }[] = [];
     for (let start = 0; start < x.rows; start += rows) {
       const end = Math.min(start + rows, x.rows);

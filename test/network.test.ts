@@ -111,6 +111,15 @@ test("mini-batch fits measure each epoch's loss a chunk of rows at a time, with 
   const seen: number[] = [];
   const { loss } = net.fit(ring.X, ring.y, { epochs: 4, learningRate: 0.5, batchSize: 40, onEpoch: () => void seen.push(net.evaluate(ring.X, ring.y)) });
   assert.deepEqual(loss, seen, "mse, batch 40");
+  // [2,3,1]: the last chunk of 20 rows is below the layers' wasm threshold, one pass over 300 is
+  // above it. With fused multiply-adds, chunks would then round differently: fit takes one pass.
+  const small = new Network({ sizes: [2, 3, 1], activations: ["relu", "sigmoid"], seed: 0 });
+  const seenSmall: number[] = [];
+  const scaled = ring.X.scale(0.1);
+  const { loss: lossSmall } = small.fit(scaled, ring.y, {
+    epochs: 20, learningRate: 0.5, batchSize: 40, onEpoch: () => void seenSmall.push(small.evaluate(scaled, ring.y)),
+  });
+  assert.deepEqual(lossSmall, seenSmall, "mse, [2,3,1], batch 40");
 });
 
 test("a user's own activation or loss gets the loss in one pass over all rows", () => {
