@@ -35,7 +35,6 @@ async function main(): Promise<void> {
     return { seconds: (performance.now() - t0) / 1000, value: loss };
   };
   const { seconds, value: history, coldSeconds } = await timedRuns(fit(w.epochs), repeats, budget, fit(warmUpEpochs(w.epochs)));
-  // The layers' products fuse their multiply-adds where the machine can (src/wasm/fma.ts); the matmul above never does.
   const layers = `${version}, layer multiply-adds ${multiplyAdd()}`;
   report({ peer: "ours", workload: w.id, seconds, loss: history.at(-1), firstLoss: history[0], coldSeconds, ...loaded, version: layers });
 }

@@ -10,6 +10,7 @@ export * from "./activations";
 export * from "./losses";
 export * from "./init";
 export * from "./layer";
+export { multiplyAdd, type MultiplyAdd } from "./wasm/fma";
 export * from "./optimizers";
 export * from "./network";
 export * from "./gradcheck";

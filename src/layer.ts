@@ -12,8 +12,6 @@ import { checkMatmulShapes } from "./kernels-reference";
 import { Matrix } from "./matrix";
 import { sgdUpdate } from "./optimizers";
 import { DenseWorkspace, WasmActivation } from "./wasm/dense";
-export { multiplyAdd } from "./wasm/fma";
-export type { MultiplyAdd } from "./wasm/fma";
 
 /** The per-batch-size buffers that forward fills and backward reads. */
 interface Workspace {

@@ -4,11 +4,12 @@
  */
 import { Activation, ACTIVATION_NAMES, ActivationName, activations, getActivation, sigmoidActivation } from "./activations";
 import { InitName, INIT_NAMES, initialParams } from "./init";
-import { Layer, multiplyAdd } from "./layer";
+import { Layer } from "./layer";
 import { checkTargets, getLoss, Loss, LossName, mse } from "./losses";
 import { Matrix } from "./matrix";
 import { Optimizer, OptimizerConfig, OptimizerName, OptimizerState, optimizerConfig } from "./optimizers";
 import { RandomState, RandomStateJSON } from "./random";
+import { multiplyAdd } from "./wasm/fma";
 
 export interface NetworkConfig {
   /** Neurons per layer, inputs first: [2, 4, 8, 1] is 2 inputs, hidden layers of 4 and 8, 1 output. */

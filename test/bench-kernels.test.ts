@@ -17,25 +17,9 @@ import { addRowReference, matmulReference, sumRowsReference } from "../src/kerne
 import { WASM_DENSE_MIN_MULTIPLY_ADDS } from "../src/layer";
 import { DenseWorkspace, sgdStep, wasmDenseAvailable } from "../src/wasm/dense";
 import { buildDenseModule } from "../src/wasm/dense-module";
+import { assertSame, randomMatrix } from "./fixtures/kernel-inputs";
 
 process.env.SCRATCHNET_FMA = "0"; // read when the first layer runs (wasm/fma.ts), after the imports
-
-/** Bit for bit: Object.is tells +0 from -0 and matches NaN with NaN. */
-function assertSame(actual: Float64Array, expected: Float64Array, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < actual.length; i++) {
-    if (!Object.is(actual[i], expected[i])) assert.fail(`${what}[${i}]: got ${actual[i]}, expected ${expected[i]}`);
-  }
-}
-
-function randomMatrix(rng: RandomState, rows: number, cols: number, specials = false): Matrix {
-  const m = rng.uniform(-3, 3, rows, cols) as Matrix;
-  if (specials) {
-    const values = [0, -0, NaN, Infinity, -Infinity, 1e300, -1e300, 750, -750, 1, -1, 5e-324];
-    for (let s = 0; s < 3; s++) m.data[rng.integer(m.data.length)] = values[rng.integer(values.length)];
-  }
-  return m;
-}
 
 /** What the plain loops give for one layer: forward, then backward from dA. */
 function reference(X: Matrix, W: Matrix, b: Matrix, act: (typeof activations)[keyof typeof activations], dA: Matrix) {

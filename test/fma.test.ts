@@ -11,6 +11,7 @@ import { join } from "path";
 import { activations, Matrix, multiplyAdd, RandomState } from "../src/index";
 import { addRowReference, matmulReference, sumRowsReference } from "../src/kernels-reference";
 import { DenseWorkspace } from "../src/wasm/dense";
+import { assertSame, randomMatrix } from "./fixtures/kernel-inputs";
 
 const ROOT = join(__dirname, "..");
 
@@ -37,15 +38,6 @@ test("multiply-adds are fused where the CPU fuses them, and separate with SCRATC
   assert.equal(modeIn({ SCRATCHNET_FMA: "" }), multiplyAdd());
 });
 
-function randomMatrix(rng: RandomState, rows: number, cols: number, specials = false): Matrix {
-  const m = rng.uniform(-3, 3, rows, cols) as Matrix;
-  if (specials) {
-    const values = [0, -0, NaN, Infinity, -Infinity, 1e300, -1e300, 1, -1, 5e-324];
-    for (let s = 0; s < 3; s++) m.data[rng.integer(m.data.length)] = values[rng.integer(values.length)];
-  }
-  return m;
-}
-
 const abs = (m: Matrix) => m.map(Math.abs);
 
 /**
@@ -65,12 +57,6 @@ function assertWithinRounding(got: Matrix, ref: Matrix, size: Matrix, k: number,
     if (!Object.is(g, r)) differ++;
   }
   return differ;
-}
-
-function assertSame(actual: Float64Array, expected: Float64Array, what: string): void {
-  for (let i = 0; i < actual.length; i++) {
-    if (!Object.is(actual[i], expected[i])) assert.fail(`${what}[${i}]: got ${actual[i]}, expected ${expected[i]}`);
-  }
 }
 
 test(
