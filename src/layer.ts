@@ -50,6 +50,7 @@ export class Layer {
   private readonly workspaces = new Map<number, Workspace>();
   private X: Matrix | null = null; // the last forward input, (n, nIn)
   private ws: Workspace | null = null; // the last forward's buffers
+  private passes = 0;
 
   constructor(W: Matrix, b: Matrix | null, activation: string | Activation) {
     if (b && (b.rows !== 1 || b.cols !== W.cols)) {
@@ -106,7 +107,17 @@ export class Layer {
     }
     this.X = X;
     this.ws = ws;
+    this.passes++;
     return ws.A;
+  }
+
+  /**
+   * How many forward passes this layer has run. Each pass overwrites the buffers the last one
+   * returned (output, preActivation) for its batch size: a caller that keeps them can tell from
+   * this count whether they are still what it left there.
+   */
+  get forwardPasses(): number {
+    return this.passes;
   }
 
   /**

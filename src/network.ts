@@ -37,7 +37,11 @@ export interface FitOptions {
   shuffle?: boolean;
   /** Seed of the shuffling (default 0). */
   seed?: number;
-  /** Called after every epoch with its index (from 0) and the loss; return false to stop. */
+  /**
+   * Called after every epoch with its index (from 0) and the loss; return false to stop. It may
+   * change W and b or run the network on other data (a test set): the next epoch starts from
+   * the parameters it leaves.
+   */
   onEpoch?: (epoch: number, loss: number) => boolean | void;
 }
 
@@ -165,6 +169,9 @@ export class Network {
     const history: number[] = [];
     let outputIsCurrent = false; // the last forward was on all of x with the current parameters
     const chunks = fullBatch ? null : this.lossChunks(x, t, lossFn, o.batchSize);
+    // A full-batch epoch reuses the forward pass that measured the last loss, unless onEpoch has
+    // changed W or b since (checked against this copy) or run the layers on other rows.
+    const beforeOnEpoch = fullBatch && o.onEpoch ? params.map((p) => p.clone()) : null;
     // Plain SGD's step is the layers' own, each right after its backward pass: in WebAssembly its
     // W and dW are still in the module's memory then. The same numbers as optimizer.step.
     const { name: optimizer, learningRate } = state.optimizer.config;
@@ -214,7 +221,13 @@ export class Network {
         );
       }
       history.push(loss);
-      if (o.onEpoch && o.onEpoch(epoch, loss) === false) break;
+      if (o.onEpoch) {
+        if (beforeOnEpoch) for (let k = 0; k < params.length; k++) beforeOnEpoch[k].data.set(params[k].data);
+        const passes = this.forwardPasses();
+        const go = o.onEpoch(epoch, loss);
+        if (beforeOnEpoch && (this.forwardPasses() !== passes || !sameValues(params, beforeOnEpoch))) outputIsCurrent = false;
+        if (go === false) break;
+      }
     }
     return { loss: history };
   }
@@ -293,6 +306,13 @@ export class Network {
       });
     }
     return chunks;
+  }
+
+  /** The layers' forward passes, all counted (Layer.forwardPasses). */
+  private forwardPasses(): number {
+    let passes = 0;
+    for (const l of this.layers) passes += l.forwardPasses;
+    return passes;
   }
 
   // --- the two passes -------------------------------------------------------------
@@ -490,6 +510,15 @@ function fusedOutputGradient(last: Layer, y: Matrix, loss: Loss): void {
     const N = loss.name === "binaryCrossEntropy" ? a.length : A.rows;
     for (let i = 0; i < a.length; i++) d[i] = (a[i] - t[i]) / N;
   }
+}
+
+/** Whether the matrices in a and b hold the same numbers, pair by pair (as Object.is sees them: -0 is not 0). */
+function sameValues(a: Matrix[], b: Matrix[]): boolean {
+  for (let k = 0; k < a.length; k++) {
+    const x = a[k].data, y = b[k].data;
+    for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
+  }
+  return true;
 }
 
 function copyRows(src: Matrix, order: Int32Array, start: number, dst: Matrix): void {

@@ -122,6 +122,52 @@ test("mini-batch fits measure each epoch's loss a chunk of rows at a time, with 
   assert.deepEqual(lossSmall, seenSmall, "mse, [2,3,1], batch 40");
 });
 
+test("W and b changed in onEpoch are what the next epoch trains from", () => {
+  // fit keeps copies of W and b in WebAssembly memory between passes, and a full-batch fit keeps
+  // its last forward pass for the next epoch: a change made in onEpoch must reach both.
+  const { X, y } = digits();
+  const rows = Array.from({ length: 101 }, (_, i) => i * 17);
+  const X101 = X.pickRows(rows).scale(1 / 16), y101 = y.pickRows(rows);
+  const cases = [
+    { what: "digits, batch 32", X: X101, y: y101, sizes: [64, 128, 64, 10], acts: ["relu", "relu", "softmax"], loss: "crossEntropy", batch: 32 },
+    { what: "digits, full batch", X: X101, y: y101, sizes: [64, 128, 64, 10], acts: ["relu", "relu", "softmax"], loss: "crossEntropy", batch: 101 },
+    { what: "circles, full batch", X: ring.X.scale(0.1), y: ring.y, sizes: [2, 4, 8, 1], acts: ["relu", "relu", "sigmoid"], loss: "mse", batch: 300 },
+    { what: "circles, batch 64", X: ring.X.scale(0.1), y: ring.y, sizes: [2, 4, 8, 1], acts: ["relu", "relu", "sigmoid"], loss: "mse", batch: 64 },
+  ] as const;
+  const change = (net: Network) => {
+    net.layers[0].W.data.forEach((w, i, W) => (W[i] = w * 0.5));
+    net.layers[1].b!.data.fill(0.1);
+  };
+  for (const c of cases) {
+    const options = { learningRate: 0.3, loss: c.loss, batchSize: c.batch };
+    const inOnEpoch = new Network({ sizes: [...c.sizes], activations: [...c.acts], seed: 2 });
+    const between = Network.fromJSON(inOnEpoch.toJSON()); // changed between two fits instead
+    const { loss } = inOnEpoch.fit(c.X, c.y, { ...options, epochs: 3, onEpoch: (e) => void (e === 0 && change(inOnEpoch)) });
+    const first = between.fit(c.X, c.y, { ...options, epochs: 1 }).loss;
+    change(between);
+    // Through JSON: new layers, with nothing of the first fit's buffers.
+    const resumed = Network.fromJSON(between.toJSON());
+    const rest = resumed.fit(c.X, c.y, { ...options, epochs: 2 }).loss;
+    assert.deepEqual(loss, [...first, ...rest], c.what);
+    inOnEpoch.layers.forEach((l, i) => assert.deepEqual(l.W.data, resumed.layers[i].W.data, `${c.what}: layer ${i} W`));
+  }
+});
+
+test("an onEpoch that runs the network on other rows leaves full-batch training as it was", () => {
+  // A test set of the same size fills the same buffers that fit keeps its last forward pass in.
+  const test = circles({ seed: 1 });
+  const X = ring.X.scale(0.1), Xtest = test.X.scale(0.1);
+  for (const sizes of [[2, 4, 8, 1], [2, 64, 64, 1]]) {
+    const options = { epochs: 4, learningRate: 0.5 };
+    const watched = new Network({ sizes, activations: ["relu", "relu", "sigmoid"], seed: 0 });
+    const alone = Network.fromJSON(watched.toJSON());
+    const testLoss: number[] = [];
+    const { loss } = watched.fit(X, ring.y, { ...options, onEpoch: () => void testLoss.push(watched.evaluate(Xtest, test.y)) });
+    assert.deepEqual(loss, alone.fit(X, ring.y, options).loss, `[${sizes}]`);
+    assert.equal(testLoss.length, 4);
+  }
+});
+
 test("a user's own activation or loss gets the loss in one pass over all rows", () => {
   // An activation that centres each column over the rows it is given: chunks would change it.
   const centred: Activation = {
