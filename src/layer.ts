@@ -51,6 +51,12 @@ export class Layer {
   private X: Matrix | null = null; // the last forward input, (n, nIn)
   private ws: Workspace | null = null; // the last forward's buffers
   private passes = 0;
+  /**
+   * Names the current values of W and b while only this layer's own steps may change them
+   * (`trustOwnSteps`): each step gives a new name, and a WebAssembly workspace that holds the
+   * values so named skips copying them in. null otherwise: every pass copies them in.
+   */
+  private paramsStamp: number | null = null;
 
   constructor(W: Matrix, b: Matrix | null, activation: string | Activation) {
     if (b && (b.rows !== 1 || b.cols !== W.cols)) {
@@ -99,7 +105,8 @@ export class Layer {
     const ws = this.workspace(X.rows);
     if (ws.wasm) {
       checkMatmulShapes(X, this.W, ws.Z, false, false);
-      if (!ws.wasm.forward(X, this.W, this.b, this.wasmActivation)) this.activation.forward(ws.Z, ws.A);
+      const copy = this.mustCopyParams(ws.wasm);
+      if (!ws.wasm.forward(X, this.W, this.b, this.wasmActivation, copy)) this.activation.forward(ws.Z, ws.A);
     } else {
       matmulInto(X, this.W, ws.Z);
       if (this.b) addRowInPlace(ws.Z, this.b);
@@ -130,8 +137,8 @@ export class Layer {
   backward(dA: Matrix, needDX = true, learningRate?: number): Matrix | null {
     const ws = this.lastWorkspace();
     const rate = checkedRate(learningRate);
-    if (ws.wasm && ws.wasm.backward(dA, this.wasmActivation, this.W, this.dW, this.db, needDX, rate, this.b)) {
-      return needDX ? ws.dX : null;
+    if (ws.wasm && ws.wasm.backward(dA, this.wasmActivation, this.W, this.dW, this.db, needDX, rate, this.b, this.mustCopyParams(ws.wasm))) {
+      return this.stepped(ws, rate, needDX);
     }
     this.activation.backward(ws.Z, ws.A, dA, ws.dZ);
     return this.backwardFrom(ws, needDX, rate);
@@ -155,17 +162,46 @@ export class Layer {
   /** backwardFromDZ on the workspace `ws`, with a learning rate already checked (null: no step). */
   private backwardFrom(ws: Workspace, needDX: boolean, rate: number | null): Matrix | null {
     if (ws.wasm) {
-      ws.wasm.backward(null, null, this.W, this.dW, this.db, needDX, rate, this.b);
-      return needDX ? ws.dX : null;
+      ws.wasm.backward(null, null, this.W, this.dW, this.db, needDX, rate, this.b, this.mustCopyParams(ws.wasm));
+      return this.stepped(ws, rate, needDX);
     }
     matmulInto(this.X!, ws.dZ, this.dW, true, false);
     if (this.db) sumRowsInto(ws.dZ, this.db);
-    const dX = needDX ? matmulInto(ws.dZ, this.W, ws.dX, false, true) : null;
+    if (needDX) matmulInto(ws.dZ, this.W, ws.dX, false, true);
     if (rate !== null) {
       sgdUpdate(this.W.data, this.dW.data, rate);
       if (this.b && this.db) sgdUpdate(this.b.data, this.db.data, rate);
     }
-    return dX;
+    return this.stepped(ws, rate, needDX);
+  }
+
+  /**
+   * For Network.fit, around a stretch of training in which nothing but this layer's own steps
+   * (backward passes with a learning rate) changes W and b: a WebAssembly workspace then copies
+   * them in only when its copy is out of date, not on every pass. `false` ends the stretch,
+   * before anything else may change them again.
+   */
+  trustOwnSteps(on: boolean): void {
+    this.paramsStamp = on ? nextParamsStamp++ : null;
+  }
+
+  /** Whether a pass in `wasm` must copy W and b in: unless it holds the values the current stamp names. */
+  private mustCopyParams(wasm: DenseWorkspace): boolean {
+    const current = this.paramsStamp !== null && wasm.paramsStamp === this.paramsStamp;
+    wasm.paramsStamp = this.paramsStamp; // after this pass, it holds them either way
+    return !current;
+  }
+
+  /**
+   * After a backward pass in `ws` that took a step (rate not null), W and b have new values:
+   * they get a new stamp, held by ws's memory if the step was taken there. Returns dX or null.
+   */
+  private stepped(ws: Workspace, rate: number | null, needDX: boolean): Matrix | null {
+    if (rate !== null && this.paramsStamp !== null) {
+      this.paramsStamp = nextParamsStamp++;
+      if (ws.wasm) ws.wasm.paramsStamp = this.paramsStamp;
+    }
+    return needDX ? ws.dX : null;
   }
 
   /**
@@ -183,8 +219,8 @@ export class Layer {
       throw new RangeError(`Layer: backwardMseSigmoid: y has shape ${y.shape} but the last forward pass gave ${ws.A.shape}`);
     }
     if (ws.wasm) {
-      ws.wasm.backwardMseSigmoid(y, this.W, this.dW, this.db, needDX, rate, this.b);
-      return needDX ? ws.dX : null;
+      ws.wasm.backwardMseSigmoid(y, this.W, this.dW, this.db, needDX, rate, this.b, this.mustCopyParams(ws.wasm));
+      return this.stepped(ws, rate, needDX);
     }
     const a = ws.A.data, d = ws.dZ.data, t = y.data;
     const scale = 2 / a.length; // as mse.gradient
@@ -247,6 +283,9 @@ export class Layer {
     return this.ws;
   }
 }
+
+/** The next name for a layer's W and b values (Layer.trustOwnSteps), unique across layers and fits. */
+let nextParamsStamp = 1;
 
 /** A backward pass's learning rate: null without one, the rate if it is a positive finite number, else a RangeError. */
 function checkedRate(learningRate: number | undefined): number | null {

@@ -169,6 +169,8 @@ export class Network {
     const history: number[] = [];
     let outputIsCurrent = false; // the last forward was on all of x with the current parameters
     const chunks = fullBatch ? null : this.lossChunks(x, t, lossFn, o.batchSize);
+    // Unshuffled, every batch is a run of rows: a view of it, made once, instead of a copy each step.
+    const runs = fullBatch || o.shuffle ? null : rowViews(x, t, o.batchSize);
     // A full-batch epoch reuses the forward pass that measured the last loss, unless onEpoch has
     // changed W or b since (checked against this copy) or run the layers on other rows.
     const beforeOnEpoch = fullBatch && o.onEpoch ? params.map((p) => p.clone()) : null;
@@ -184,32 +186,42 @@ export class Network {
         for (let i = 0; i < n; i++) order[i] = i;
         state.rng.shuffle(order);
       }
-      for (let start = 0; start < n; start += o.batchSize) {
-        if (fullBatch) {
-          if (!outputIsCurrent) this.forward(x);
-          this.backward(t, lossFn, sgdRate);
-        } else {
-          const rows = Math.min(o.batchSize, n - start);
-          let batch = batches.get(rows);
-          if (!batch) batches.set(rows, (batch = { X: new Matrix(rows, x.cols), y: new Matrix(rows, t.cols) }));
-          copyRows(x, order, start, batch.X);
-          copyRows(t, order, start, batch.y);
-          this.forward(batch.X);
-          this.backward(batch.y, lossFn, sgdRate);
-        }
-        if (sgdRate === undefined) state.optimizer.step(params, grads);
-        else state.optimizer.countStep();
-      }
+      // From here to the loss, only the layers' own steps change W and b: no pass need copy them in again.
+      if (sgdRate !== undefined) this.trustOwnSteps(true);
       let loss: number;
-      if (chunks) {
-        // The loss over every row, a chunk at a time in the buffers training just used (warm in cache),
-        // summed in row order: the same number, bit for bit, as one forward pass over all of x.
-        loss = 0;
-        for (const c of chunks) loss = lossFn.sum!(this.forward(c.X), c.y, loss);
-        loss /= lossFn.divisor!(n, t.cols);
-      } else {
-        loss = lossFn.value(this.forward(x), t);
-        outputIsCurrent = true;
+      try {
+        for (let start = 0; start < n; start += o.batchSize) {
+          if (fullBatch) {
+            if (!outputIsCurrent) this.forward(x);
+            this.backward(t, lossFn, sgdRate);
+          } else {
+            let batch = runs?.[start / o.batchSize];
+            if (!batch) {
+              const rows = Math.min(o.batchSize, n - start);
+              batch = batches.get(rows);
+              if (!batch) batches.set(rows, (batch = { X: new Matrix(rows, x.cols), y: new Matrix(rows, t.cols) }));
+              copyRows(x, order, start, batch.X);
+              copyRows(t, order, start, batch.y);
+            }
+            this.forward(batch.X);
+            this.backward(batch.y, lossFn, sgdRate);
+          }
+          if (sgdRate === undefined) state.optimizer.step(params, grads);
+          else state.optimizer.countStep();
+        }
+        if (chunks) {
+          // The loss over every row, a chunk at a time in the buffers training just used (warm in cache),
+          // summed in row order: the same number, bit for bit, as one forward pass over all of x.
+          loss = 0;
+          for (const c of chunks) loss = lossFn.sum!(this.forward(c.X), c.y, loss);
+          loss /= lossFn.divisor!(n, t.cols);
+        } else {
+          loss = lossFn.value(this.forward(x), t);
+          outputIsCurrent = true;
+        }
+      } finally {
+        // From here on, the snapshot's restore, onEpoch or the caller may change W and b.
+        if (sgdRate !== undefined) this.trustOwnSteps(false);
       }
       state.epochs++;
       if (!Number.isFinite(loss)) {
@@ -297,15 +309,7 @@ export class Network {
     // last and smallest, must take the path that one pass over all rows takes.
     const smallest = x.rows % rows || rows;
     if (multiplyAdd() === "fused" && this.layers.some((l) => l.wantsWasm(smallest) !== l.wantsWasm(x.rows))) return null;
-    const chunks: { X: Matrix; y: Matrix }[] = [];
-    for (let start = 0; start < x.rows; start += rows) {
-      const end = Math.min(start + rows, x.rows);
-      chunks.push({
-        X: new Matrix(end - start, x.cols, x.data.subarray(start * x.cols, end * x.cols)),
-        y: new Matrix(end - start, t.cols, t.data.subarray(start * t.cols, end * t.cols)),
-      });
-    }
-    return chunks;
+    return rowViews(x, t, rows);
   }
 
   /** The layers' forward passes, all counted (Layer.forwardPasses). */
@@ -313,6 +317,11 @@ export class Network {
     let passes = 0;
     for (const l of this.layers) passes += l.forwardPasses;
     return passes;
+  }
+
+  /** Layer.trustOwnSteps for every layer. */
+  private trustOwnSteps(on: boolean): void {
+    for (const l of this.layers) l.trustOwnSteps(on);
   }
 
   // --- the two passes -------------------------------------------------------------
@@ -519,6 +528,19 @@ function sameValues(a: Matrix[], b: Matrix[]): boolean {
     for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
   }
   return true;
+}
+
+/** Views of (x, t) in runs of `rows` rows (the last may be shorter), sharing their data. */
+function rowViews(x: Matrix, t: Matrix, rows: number): { X: Matrix; y: Matrix }[] {
+  const views: { X: Matrix; y: Matrix }[] = [];
+  for (let start = 0; start < x.rows; start += rows) {
+    const end = Math.min(start + rows, x.rows);
+    views.push({
+      X: new Matrix(end - start, x.cols, x.data.subarray(start * x.cols, end * x.cols)),
+      y: new Matrix(end - start, t.cols, t.data.subarray(start * t.cols, end * t.cols)),
+    });
+  }
+  return views;
 }
 
 function copyRows(src: Matrix, order: Int32Array, start: number, dst: Matrix): void {

@@ -82,6 +82,12 @@ export class DenseWorkspace {
   private readonly db: Float64Array; // (nOut)
   /** Where the last forward pass read X: its copy at `at.X`, or another workspace's buffer. */
   private xAt = 0;
+  /**
+   * Which values of W and b this memory holds, as the layer names them (Layer's stamps, while
+   * Network.fit trains with plain SGD); null when that is not known. The layer compares it with
+   * its own stamp to decide whether a pass must copy W and b in (the `copyParams` arguments).
+   */
+  paramsStamp: number | null = null;
 
   /** A workspace for batches of n rows, or null when WebAssembly SIMD is missing. */
   static create(n: number, nIn: number, nOut: number): DenseWorkspace | null {
@@ -162,15 +168,18 @@ export class DenseWorkspace {
    * One call into the module (`forward`), which matters for small layers, where a call costs more
    * than the arithmetic. The backward pass reads X again: where it is when X is another
    * workspace's buffer in this memory (as the plain loops read the layer's X), else the copy
-   * taken here (the cache).
+   * taken here (the cache). W and b are copied in unless `copyParams` is false: the caller
+   * knows this memory holds them already (`paramsStamp`).
    */
-  forward(X: Matrix, W: Matrix, b: Matrix | null, act: WasmActivation): boolean {
+  forward(X: Matrix, W: Matrix, b: Matrix | null, act: WasmActivation, copyParams = true): boolean {
     const { at } = this;
     const shared = this.inPlace(X);
     if (shared === null) this.X.set(X.data);
     const x = (this.xAt = shared ?? at.X);
-    this.W.set(W.data);
-    if (b) this.b.set(b.data);
+    if (copyParams) {
+      this.W.set(W.data);
+      if (b) this.b.set(b.data);
+    }
     const code = act === null ? ACT.none : ACT[act];
     const missed = this.wasm.forward(x, this.nIn * 8, at.W, b ? at.b : 0, at.Z, at.A, this.n, this.nIn, this.nOut, code, at.panel);
     // The module leaves out e^x beyond |x| = 708 and NaN (fdlibm's rare branches): then the caller redoes A.
@@ -185,13 +194,13 @@ export class DenseWorkspace {
    *   W -= lr dW, b -= lr db   when given a `learningRate` (plain SGD's step, after dX; b is the layer's biases)
    * dA (n, nOut) is read where it is when it is another workspace's buffer in this memory (the
    * layer after's dX), else copied into dZ and multiplied there, in place. X is read as `forward`
-   * says; W is copied in again. Returns false, doing nothing, for a dA through an activation the
-   * module does not know, or through softmax (its forward only is in the module): the caller
-   * computes dZ, then calls this with dA null.
+   * says; W (and b, for the step) is copied in again unless `copyParams` is false. Returns false,
+   * doing nothing, for a dA through an activation the module does not know, or through softmax
+   * (its forward only is in the module): the caller computes dZ, then calls this with dA null.
    */
   backward(
     dA: Matrix | null, act: WasmActivation, W: Matrix, dW: Matrix, db: Matrix | null, needDX: boolean,
-    learningRate: number | null = null, b: Matrix | null = null,
+    learningRate: number | null = null, b: Matrix | null = null, copyParams = true,
   ): boolean {
     // softmax's backward, a Jacobian product per row, is not in the module: the caller's to do.
     // (With cross-entropy it is fused into dZ, and that comes here with dA null.)
@@ -205,7 +214,7 @@ export class DenseWorkspace {
       else from = shared;
       code = act === "linear" ? ACT.none : ACT[act as Exclude<WasmActivation, null>];
     }
-    this.backwardFrom(code, from, W, dW, db, needDX, learningRate, b);
+    this.backwardFrom(code, from, W, dW, db, needDX, learningRate, b, copyParams);
     return true;
   }
 
@@ -216,9 +225,10 @@ export class DenseWorkspace {
    */
   backwardMseSigmoid(
     y: Matrix, W: Matrix, dW: Matrix, db: Matrix | null, needDX: boolean, learningRate: number | null = null, b: Matrix | null = null,
+    copyParams = true,
   ): void {
     this.dZ.data.set(y.data);
-    this.backwardFrom(MSE_SIGMOID_OUTPUT, this.at.dZ, W, dW, db, needDX, learningRate, b);
+    this.backwardFrom(MSE_SIGMOID_OUTPUT, this.at.dZ, W, dW, db, needDX, learningRate, b, copyParams);
   }
 
   /**
@@ -229,9 +239,10 @@ export class DenseWorkspace {
    */
   private backwardFrom(
     code: number, from: number, W: Matrix, dW: Matrix, db: Matrix | null, needDX: boolean, learningRate: number | null, b: Matrix | null,
+    copyParams: boolean,
   ): void {
     const { at, nIn, nOut } = this;
-    if (needDX || learningRate !== null) this.W.set(W.data);
+    if (copyParams && (needDX || learningRate !== null)) this.W.set(W.data);
     this.wasm.backward(
       code, from, at.Z, at.A, at.dZ, this.xAt, at.W, at.WT, at.dW, db ? at.db : 0, at.dX,
       this.n, nIn, nOut, needDX ? 1 : 0, at.panel,
@@ -242,7 +253,7 @@ export class DenseWorkspace {
     this.wasm.sgd(at.W, at.dW, nIn * nOut, learningRate);
     W.data.set(this.W);
     if (b && db) {
-      this.b.set(b.data);
+      if (copyParams) this.b.set(b.data);
       this.wasm.sgd(at.b, at.db, nOut, learningRate);
       b.data.set(this.b);
     }
