@@ -165,12 +165,12 @@ export class Network {
     const n = x.rows;
     const order = Int32Array.from({ length: n }, (_, i) => i);
     const fullBatch = o.batchSize >= n && !o.shuffle;
-    const batches = new Map<number, { X: Matrix; y: Matrix }>();
+    const batches = new Map<number, Rows>(); // shuffled batches' buffers, by row count
     const history: number[] = [];
     let outputIsCurrent = false; // the last forward was on all of x with the current parameters
-    const chunks = fullBatch ? null : this.lossChunks(x, t, lossFn, o.batchSize);
     // Unshuffled, every batch is a run of rows: a view of it, made once, instead of a copy each step.
     const runs = fullBatch || o.shuffle ? null : rowViews(x, t, o.batchSize);
+    const chunks = fullBatch ? null : this.lossChunks(x, t, lossFn, o.batchSize, runs);
     // A full-batch epoch reuses the forward pass that measured the last loss, unless onEpoch has
     // changed W or b since (checked against this copy) or run the layers on other rows.
     const beforeOnEpoch = fullBatch && o.onEpoch ? params.map((p) => p.clone()) : null;
@@ -195,14 +195,7 @@ export class Network {
             if (!outputIsCurrent) this.forward(x);
             this.backward(t, lossFn, sgdRate);
           } else {
-            let batch = runs?.[start / o.batchSize];
-            if (!batch) {
-              const rows = Math.min(o.batchSize, n - start);
-              batch = batches.get(rows);
-              if (!batch) batches.set(rows, (batch = { X: new Matrix(rows, x.cols), y: new Matrix(rows, t.cols) }));
-              copyRows(x, order, start, batch.X);
-              copyRows(t, order, start, batch.y);
-            }
+            const batch = runs ? runs[start / o.batchSize] : copyBatch(x, t, order, start, Math.min(o.batchSize, n - start), batches);
             this.forward(batch.X);
             this.backward(batch.y, lossFn, sgdRate);
           }
@@ -234,10 +227,13 @@ export class Network {
       }
       history.push(loss);
       if (o.onEpoch) {
-        if (beforeOnEpoch) for (let k = 0; k < params.length; k++) beforeOnEpoch[k].data.set(params[k].data);
-        const passes = this.forwardPasses();
+        let passes = 0;
+        if (beforeOnEpoch) {
+          for (let k = 0; k < params.length; k++) beforeOnEpoch[k].data.set(params[k].data);
+          passes = this.forwardPasses();
+        }
         const go = o.onEpoch(epoch, loss);
-        if (beforeOnEpoch && (this.forwardPasses() !== passes || !sameValues(params, beforeOnEpoch))) outputIsCurrent = false;
+        if (beforeOnEpoch && (this.forwardPasses() !== passes || !allEqual(params, beforeOnEpoch))) outputIsCurrent = false;
         if (go === false) break;
       }
     }
@@ -297,10 +293,11 @@ export class Network {
    * chunk at a time; null when it must be one pass: the loss cannot sum in parts (a user's own
    * Loss without `sum`), a layer's activation is a user's own, which might mix rows, or a chunk
    * would round differently from the one pass (a layer fused in one, plain in the other). Chunks
-   * are batchSize rows, so they reuse the training buffers, but no fewer than
-   * LOSS_CHUNK_MIN_ROWS (below that, each forward pass costs more in calls than in arithmetic).
+   * are batchSize rows, so they reuse the training buffers (and are the training batches' `runs`
+   * when those are views), but no fewer than LOSS_CHUNK_MIN_ROWS (below that, each forward pass
+   * costs more in calls than in arithmetic).
    */
-  private lossChunks(x: Matrix, t: Matrix, loss: Loss, batchSize: number): { X: Matrix; y: Matrix }[] | null {
+  private lossChunks(x: Matrix, t: Matrix, loss: Loss, batchSize: number, runs: Rows[] | null): Rows[] | null {
     if (!loss.sum || !loss.divisor) return null;
     if (!this.layers.every((l) => ROW_WISE_ACTIVATIONS.has(l.activation))) return null;
     const rows = Math.max(batchSize, LOSS_CHUNK_MIN_ROWS);
@@ -309,7 +306,7 @@ export class Network {
     // last and smallest, must take the path that one pass over all rows takes.
     const smallest = x.rows % rows || rows;
     if (multiplyAdd() === "fused" && this.layers.some((l) => l.wantsWasm(smallest) !== l.wantsWasm(x.rows))) return null;
-    return rowViews(x, t, rows);
+    return runs && rows === batchSize ? runs : rowViews(x, t, rows);
   }
 
   /** The layers' forward passes, all counted (Layer.forwardPasses). */
@@ -521,18 +518,21 @@ function fusedOutputGradient(last: Layer, y: Matrix, loss: Loss): void {
   }
 }
 
-/** Whether the matrices in a and b hold the same numbers, pair by pair (as Object.is sees them: -0 is not 0). */
-function sameValues(a: Matrix[], b: Matrix[]): boolean {
-  for (let k = 0; k < a.length; k++) {
-    const x = a[k].data, y = b[k].data;
-    for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
-  }
+/** Whether each matrix in a equals (Matrix.equals) the one at its place in b. */
+function allEqual(a: Matrix[], b: Matrix[]): boolean {
+  for (let k = 0; k < a.length; k++) if (!a[k].equals(b[k])) return false;
   return true;
 }
 
+/** Some rows of the inputs and of the targets, row for row. */
+interface Rows {
+  X: Matrix;
+  y: Matrix;
+}
+
 /** Views of (x, t) in runs of `rows` rows (the last may be shorter), sharing their data. */
-function rowViews(x: Matrix, t: Matrix, rows: number): { X: Matrix; y: Matrix }[] {
-  const views: { X: Matrix; y: Matrix }[] = [];
+function rowViews(x: Matrix, t: Matrix, rows: number): Rows[] {
+  const views: Rows[] = [];
   for (let start = 0; start < x.rows; start += rows) {
     const end = Math.min(start + rows, x.rows);
     views.push({
@@ -541,6 +541,15 @@ function rowViews(x: Matrix, t: Matrix, rows: number): { X: Matrix; y: Matrix }[
     });
   }
   return views;
+}
+
+/** The rows order[start .. start + rows) of (x, t), copied into the buffers `batches` keeps for that many rows. */
+function copyBatch(x: Matrix, t: Matrix, order: Int32Array, start: number, rows: number, batches: Map<number, Rows>): Rows {
+  let batch = batches.get(rows);
+  if (!batch) batches.set(rows, (batch = { X: new Matrix(rows, x.cols), y: new Matrix(rows, t.cols) }));
+  copyRows(x, order, start, batch.X);
+  copyRows(t, order, start, batch.y);
+  return batch;
 }
 
 function copyRows(src: Matrix, order: Int32Array, start: number, dst: Matrix): void {
