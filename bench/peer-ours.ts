@@ -35,8 +35,9 @@ async function main(): Promise<void> {
     return { seconds: (performance.now() - t0) / 1000, value: loss };
   };
   const { seconds, value: history, coldSeconds } = await timedRuns(fit(w.epochs), repeats, budget, fit(warmUpEpochs(w.epochs)));
-  const layers = `${version}, layer multiply-adds ${multiplyAdd()}`;
-  report({ peer: "ours", workload: w.id, seconds, loss: history.at(-1), firstLoss: history[0], coldSeconds, ...loaded, version: layers });
+  // The version line says which arithmetic was timed: the layers' multiply-adds fused or separate.
+  const versionLine = `${version}, layer multiply-adds ${multiplyAdd()}`;
+  report({ peer: "ours", workload: w.id, seconds, loss: history.at(-1), firstLoss: history[0], coldSeconds, ...loaded, version: versionLine });
 }
 
 main().catch((err: unknown) => {

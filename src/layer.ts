@@ -105,8 +105,7 @@ export class Layer {
     const ws = this.workspace(X.rows);
     if (ws.wasm) {
       checkMatmulShapes(X, this.W, ws.Z, false, false);
-      const copy = this.mustCopyParams(ws.wasm);
-      if (!ws.wasm.forward(X, this.W, this.b, this.wasmActivation, copy)) this.activation.forward(ws.Z, ws.A);
+      if (!ws.wasm.forward(X, this.W, this.b, this.wasmActivation, this.paramsStamp)) this.activation.forward(ws.Z, ws.A);
     } else {
       matmulInto(X, this.W, ws.Z);
       if (this.b) addRowInPlace(ws.Z, this.b);
@@ -137,7 +136,7 @@ export class Layer {
   backward(dA: Matrix, needDX = true, learningRate?: number): Matrix | null {
     const ws = this.lastWorkspace();
     const rate = checkedRate(learningRate);
-    if (ws.wasm && ws.wasm.backward(dA, this.wasmActivation, this.W, this.dW, this.db, needDX, rate, this.b, this.mustCopyParams(ws.wasm))) {
+    if (ws.wasm && ws.wasm.backward(dA, this.wasmActivation, this.W, this.dW, this.db, needDX, rate, this.b, this.paramsStamp)) {
       return this.stepped(ws, rate, needDX);
     }
     this.activation.backward(ws.Z, ws.A, dA, ws.dZ);
@@ -162,7 +161,7 @@ export class Layer {
   /** backwardFromDZ on the workspace `ws`, with a learning rate already checked (null: no step). */
   private backwardFrom(ws: Workspace, needDX: boolean, rate: number | null): Matrix | null {
     if (ws.wasm) {
-      ws.wasm.backward(null, null, this.W, this.dW, this.db, needDX, rate, this.b, this.mustCopyParams(ws.wasm));
+      ws.wasm.backward(null, null, this.W, this.dW, this.db, needDX, rate, this.b, this.paramsStamp);
       return this.stepped(ws, rate, needDX);
     }
     matmulInto(this.X!, ws.dZ, this.dW, true, false);
@@ -183,13 +182,6 @@ export class Layer {
    */
   trustOwnSteps(on: boolean): void {
     this.paramsStamp = on ? nextParamsStamp++ : null;
-  }
-
-  /** Whether a pass in `wasm` must copy W and b in: unless it holds the values the current stamp names. */
-  private mustCopyParams(wasm: DenseWorkspace): boolean {
-    const current = this.paramsStamp !== null && wasm.paramsStamp === this.paramsStamp;
-    wasm.paramsStamp = this.paramsStamp; // after this pass, it holds them either way
-    return !current;
   }
 
   /**
@@ -219,7 +211,7 @@ export class Layer {
       throw new RangeError(`Layer: backwardMseSigmoid: y has shape ${y.shape} but the last forward pass gave ${ws.A.shape}`);
     }
     if (ws.wasm) {
-      ws.wasm.backwardMseSigmoid(y, this.W, this.dW, this.db, needDX, rate, this.b, this.mustCopyParams(ws.wasm));
+      ws.wasm.backwardMseSigmoid(y, this.W, this.dW, this.db, needDX, rate, this.b, this.paramsStamp);
       return this.stepped(ws, rate, needDX);
     }
     const a = ws.A.data, d = ws.dZ.data, t = y.data;

@@ -83,9 +83,10 @@ export class DenseWorkspace {
   /** Where the last forward pass read X: its copy at `at.X`, or another workspace's buffer. */
   private xAt = 0;
   /**
-   * Which values of W and b this memory holds, as the layer names them (Layer's stamps, while
-   * Network.fit trains with plain SGD); null when that is not known. The layer compares it with
-   * its own stamp to decide whether a pass must copy W and b in (the `copyParams` arguments).
+   * Which values of W and b this memory holds, as its layer names them (Layer's stamps, while
+   * Network.fit trains with plain SGD); null when that is not known. A pass given the stamp this
+   * memory holds skips copying W and b in (`mustCopyParams`); a layer whose step ran here sets
+   * the stamp it gives the stepped values.
    */
   paramsStamp: number | null = null;
 
@@ -168,15 +169,15 @@ export class DenseWorkspace {
    * One call into the module (`forward`), which matters for small layers, where a call costs more
    * than the arithmetic. The backward pass reads X again: where it is when X is another
    * workspace's buffer in this memory (as the plain loops read the layer's X), else the copy
-   * taken here (the cache). W and b are copied in unless `copyParams` is false: the caller
-   * knows this memory holds them already (`paramsStamp`).
+   * taken here (the cache). W and b are copied in unless this memory holds the values that
+   * `stamp` names (`paramsStamp`); with no stamp (null), always.
    */
-  forward(X: Matrix, W: Matrix, b: Matrix | null, act: WasmActivation, copyParams = true): boolean {
+  forward(X: Matrix, W: Matrix, b: Matrix | null, act: WasmActivation, stamp: number | null = null): boolean {
     const { at } = this;
     const shared = this.inPlace(X);
     if (shared === null) this.X.set(X.data);
     const x = (this.xAt = shared ?? at.X);
-    if (copyParams) {
+    if (this.mustCopyParams(stamp)) {
       this.W.set(W.data);
       if (b) this.b.set(b.data);
     }
@@ -194,13 +195,13 @@ export class DenseWorkspace {
    *   W -= lr dW, b -= lr db   when given a `learningRate` (plain SGD's step, after dX; b is the layer's biases)
    * dA (n, nOut) is read where it is when it is another workspace's buffer in this memory (the
    * layer after's dX), else copied into dZ and multiplied there, in place. X is read as `forward`
-   * says; W (and b, for the step) is copied in again unless `copyParams` is false. Returns false,
+   * says; W (and b, for the step) is copied in again as `forward` says, by `stamp`. Returns false,
    * doing nothing, for a dA through an activation the module does not know, or through softmax
    * (its forward only is in the module): the caller computes dZ, then calls this with dA null.
    */
   backward(
     dA: Matrix | null, act: WasmActivation, W: Matrix, dW: Matrix, db: Matrix | null, needDX: boolean,
-    learningRate: number | null = null, b: Matrix | null = null, copyParams = true,
+    learningRate: number | null = null, b: Matrix | null = null, stamp: number | null = null,
   ): boolean {
     // softmax's backward, a Jacobian product per row, is not in the module: the caller's to do.
     // (With cross-entropy it is fused into dZ, and that comes here with dA null.)
@@ -214,7 +215,7 @@ export class DenseWorkspace {
       else from = shared;
       code = act === "linear" ? ACT.none : ACT[act as Exclude<WasmActivation, null>];
     }
-    this.backwardFrom(code, from, W, dW, db, needDX, learningRate, b, copyParams);
+    this.backwardFrom(code, from, W, dW, db, needDX, learningRate, b, stamp);
     return true;
   }
 
@@ -225,10 +226,10 @@ export class DenseWorkspace {
    */
   backwardMseSigmoid(
     y: Matrix, W: Matrix, dW: Matrix, db: Matrix | null, needDX: boolean, learningRate: number | null = null, b: Matrix | null = null,
-    copyParams = true,
+    stamp: number | null = null,
   ): void {
     this.dZ.data.set(y.data);
-    this.backwardFrom(MSE_SIGMOID_OUTPUT, this.at.dZ, W, dW, db, needDX, learningRate, b, copyParams);
+    this.backwardFrom(MSE_SIGMOID_OUTPUT, this.at.dZ, W, dW, db, needDX, learningRate, b, stamp);
   }
 
   /**
@@ -239,10 +240,12 @@ export class DenseWorkspace {
    */
   private backwardFrom(
     code: number, from: number, W: Matrix, dW: Matrix, db: Matrix | null, needDX: boolean, learningRate: number | null, b: Matrix | null,
-    copyParams: boolean,
+    stamp: number | null,
   ): void {
     const { at, nIn, nOut } = this;
-    if (copyParams && (needDX || learningRate !== null)) this.W.set(W.data);
+    // W is read for dX and stepped for the step; without either, this memory's W is left as it is.
+    const copy = (needDX || learningRate !== null) && this.mustCopyParams(stamp);
+    if (copy) this.W.set(W.data);
     this.wasm.backward(
       code, from, at.Z, at.A, at.dZ, this.xAt, at.W, at.WT, at.dW, db ? at.db : 0, at.dX,
       this.n, nIn, nOut, needDX ? 1 : 0, at.panel,
@@ -253,10 +256,20 @@ export class DenseWorkspace {
     this.wasm.sgd(at.W, at.dW, nIn * nOut, learningRate);
     W.data.set(this.W);
     if (b && db) {
-      if (copyParams) this.b.set(b.data);
+      if (copy) this.b.set(b.data);
       this.wasm.sgd(at.b, at.db, nOut, learningRate);
       b.data.set(this.b);
     }
+  }
+
+  /**
+   * Whether a pass must copy in W and b, whose values `stamp` names: unless this memory holds
+   * them already. It answers and records together, since after the pass the memory holds them.
+   */
+  private mustCopyParams(stamp: number | null): boolean {
+    const held = stamp !== null && stamp === this.paramsStamp;
+    this.paramsStamp = stamp;
+    return !held;
   }
 }
 
