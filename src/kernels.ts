@@ -1,52 +1,101 @@
 /**
- * Kernels: the in-place matrix operations of the training loop.
+ * The seam between the readable core and the fast kernels: the few matrix operations that
+ * training spends its time in, each writing into a buffer the caller owns (so a training step
+ * allocates nothing). Layer, Network and Optimizer call these functions and nothing below them.
  *
- * Each writes into an `out` matrix the caller owns, so a training step
- * allocates nothing. The readable versions are the plain loops in
- * kernels-reference.ts; `matmulInto` sends products big enough to pay for it to
- * the WebAssembly SIMD kernel in wasm/gemm.ts, which computes the very same
- * numbers (same order of additions, bit for bit) many times faster. The bias
- * kernels are memory-bound single passes, where the plain loops are the fast path.
+ * Behind the seam sit backends that implement the same `Backend` interface, as TensorFlow.js's
+ * cpu and wasm backends register the same kernels:
+ * - "reference" (backends/reference.ts): plain loops, the way the course writes them;
+ * - "wasm" (backends/wasm.ts): the same sums in WebAssembly SIMD (backends/assembly/kernels.ts),
+ *   bit for bit the reference's results, many times faster on big products.
+ * "wasm" is the default where the runtime has WebAssembly SIMD and the built kernels are found;
+ * `setBackend("reference")` switches, `getBackend().name` tells which is in use.
  */
-import { addRowReference, checkMatmulShapes, matmulReference, sumRowsReference } from "./kernels-reference";
-import { Matrix } from "./matrix";
-import { matmulWasm, wasmGemmAvailable } from "./wasm/gemm";
+import { Activation, ActivationName, activations } from "./activations";
+import { Matrix, shapeOf } from "./matrix";
+import { referenceBackend } from "./backends/reference";
+import { loadWasmBackend } from "./backends/wasm";
+
+/** What a backend implements. Shapes are checked before a backend is called. */
+export interface Backend {
+  readonly name: string;
+  /** A (rows, cols) matrix of zeros, in the memory this backend's kernels read fastest. */
+  zeros(rows: number, cols: number): Matrix;
+  /** out = op(a) @ op(b), where op(x) is x or its transpose: (n, k) @ (k, m) -> (n, m). */
+  matmul(a: Matrix, b: Matrix, out: Matrix, transA: boolean, transB: boolean): Matrix;
+  /** Z = X W + b, a dense layer's product and bias: X (n, k), W (k, m), b (1, m) or null, Z (n, m). */
+  linear(X: Matrix, W: Matrix, b: Matrix | null, Z: Matrix): Matrix;
+  /** z += b for every row of z: z (n, m), b (1, m). */
+  addRow(z: Matrix, b: Matrix): Matrix;
+  /** out (1, m) = the column sums of x (n, m). */
+  sumRows(x: Matrix, out: Matrix): Matrix;
+  /** The SGD step in place: p -= learningRate * g. */
+  sgdStep(p: Matrix, g: Matrix, learningRate: number): void;
+  /**
+   * A = f(Z) with this backend's own kernel for the built-in activation `name`, returning
+   * true; false when it has none (then activations.ts computes it).
+   */
+  activationForward(name: ActivationName, Z: Matrix, A: Matrix): boolean;
+  /** dZ = dA * f'(Z) likewise: true when this backend's own kernel computed it. */
+  activationBackward(name: ActivationName, Z: Matrix, A: Matrix, dA: Matrix, dZ: Matrix): boolean;
+}
+
+export const BACKEND_NAMES = ["reference", "wasm", "wasm-fma"] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+let current: Backend | null = null;
+
+/** The backend in use; on first call, "wasm" where it loads, else "reference". */
+export function getBackend(): Backend {
+  if (current === null) current = loadWasmBackend({ fused: false }) ?? referenceBackend;
+  return current;
+}
 
 /**
- * Products with fewer multiply-adds than this stay in the plain loops: a wasm
- * call costs ~0.1-0.3 us of copying and setup, which is what the loops need
- * for ~100 multiply-adds (measured crossover on a grid of shapes 1..300 per side,
- * all three transpose cases: between 64 and 128, fuzzy, with little at stake).
+ * Chooses the kernels for everything that runs from now on:
+ * - "reference": the plain loops;
+ * - "wasm": WebAssembly SIMD, the reference's numbers bit for bit;
+ * - "wasm-fma": WebAssembly with fused multiply-adds (one rounding per step of a sum instead of
+ *   two): results agree with the reference to a few units in the last place, not bit for bit.
+ *   Opt-in, and on Node 20 and 21 only with `node --experimental-wasm-relaxed-simd`.
+ * Matrices made under one backend stay valid under another.
+ * @example setBackend("reference"); getBackend().name // "reference"
  */
-export const WASM_MIN_MULTIPLY_ADDS = 128;
-
-/**
- * Which kernel `matmulInto` uses for op(a) (n, k) @ op(b) (k, m): "wasm" for
- * all but tiny products and one or two lone dot products (n * m <= 2, which the
- * loops run at full speed while a 4-row tile would compute mostly padding),
- * when the runtime has WebAssembly SIMD.
- */
-export function matmulKernelFor(n: number, k: number, m: number): "wasm" | "reference" {
-  if (n * k * m < WASM_MIN_MULTIPLY_ADDS || n * m <= 2) return "reference";
-  return wasmGemmAvailable() ? "wasm" : "reference";
+export function setBackend(name: BackendName): Backend {
+  if (name === "reference") return (current = referenceBackend);
+  if (name !== "wasm" && name !== "wasm-fma") {
+    throw new RangeError(`setBackend: unknown backend ${JSON.stringify(name)}; valid names are ${BACKEND_NAMES.join(", ")}`);
+  }
+  const wasm = loadWasmBackend({ fused: name === "wasm-fma", explain: true });
+  return (current = wasm!);
 }
 
 /**
  * out = op(a) @ op(b), where op(x) is x or its transpose.
- *
- * Shapes: op(a) is (n, k), op(b) is (k, m), out is (n, m). The three uses in
- * backprop are Z = X @ W, dW = X^T @ dZ (transA) and dX = dZ @ W^T (transB).
- * Same result as `matmulReference`, bit for bit. `out` must not share memory with `a` or `b`.
+ * Shapes: op(a) is (n, k), op(b) is (k, m), out is (n, m). Backprop's three products are
+ * Z = X @ W, dW = X^T @ dZ (transA) and dX = dZ @ W^T (transB). Every out[i][j] is
+ * 0 + a[i][0] b[0][j] + a[i][1] b[1][j] + ..., in that order, on every backend but "wasm-fma".
+ * `out` must not share memory with `a` or `b`.
  * @example matmulInto(X, W, Z); // Z = X @ W
  * matmulInto(X, dZ, dW, true); // dW = X^T @ dZ
  */
 export function matmulInto(a: Matrix, b: Matrix, out: Matrix, transA = false, transB = false): Matrix {
-  const n = transA ? a.cols : a.rows, k = transA ? a.rows : a.cols, m = transB ? b.rows : b.cols;
-  // The reference checks the shapes itself (small products must not pay for two checks).
-  if (matmulKernelFor(n, k, m) === "reference") return matmulReference(a, b, out, transA, transB);
   checkMatmulShapes(a, b, out, transA, transB);
-  matmulWasm(a.data, a.cols, transA, b.data, b.cols, transB, out.data, n, k, m);
-  return out;
+  return getBackend().matmul(a, b, out, transA, transB);
+}
+
+/**
+ * Z = X W + b: a dense layer's weighted sums, X (n, nIn) times W (nIn, nOut), plus the bias
+ * row b (1, nOut) on every row (none when b is null). Every Z[i][j] is the sum of X[i][p] W[p][j]
+ * in order p = 0, 1, ..., then plus b[j], as matmulInto then addRowInPlace compute it.
+ * @example linearInto(X, W, b, Z); // Z: (n, nOut)
+ */
+export function linearInto(X: Matrix, W: Matrix, b: Matrix | null, Z: Matrix): Matrix {
+  checkMatmulShapes(X, W, Z, false, false);
+  if (b && (b.rows !== 1 || b.cols !== Z.cols)) {
+    throw new RangeError(`bias: expected a (1, ${Z.cols}) row for ${shapeOf(Z)}, got ${shapeOf(b)}`);
+  }
+  return getBackend().linear(X, W, b, Z);
 }
 
 /**
@@ -54,7 +103,10 @@ export function matmulInto(a: Matrix, b: Matrix, out: Matrix, transA = false, tr
  * @example addRowInPlace(Z, b); // Z: (batch, nOut), b: (1, nOut)
  */
 export function addRowInPlace(z: Matrix, b: Matrix): Matrix {
-  return addRowReference(z, b);
+  if (b.rows !== 1 || b.cols !== z.cols) {
+    throw new RangeError(`bias: expected a (1, ${z.cols}) row for ${shapeOf(z)}, got ${shapeOf(b)}`);
+  }
+  return getBackend().addRow(z, b);
 }
 
 /**
@@ -62,5 +114,72 @@ export function addRowInPlace(z: Matrix, b: Matrix): Matrix {
  * @example sumRowsInto(dZ, db); // dZ: (batch, nOut), db: (1, nOut)
  */
 export function sumRowsInto(x: Matrix, out: Matrix): Matrix {
-  return sumRowsReference(x, out);
+  if (out.rows !== 1 || out.cols !== x.cols) {
+    throw new RangeError(`sum over rows: expected a (1, ${x.cols}) output, got ${shapeOf(out)}`);
+  }
+  return getBackend().sumRows(x, out);
+}
+
+/**
+ * Plain SGD's step in place: p -= learningRate * g (p and g of the same shape).
+ * @example sgdStepInPlace(W, dW, 0.1);
+ */
+export function sgdStepInPlace(p: Matrix, g: Matrix, learningRate: number): void {
+  if (p.rows !== g.rows || p.cols !== g.cols) {
+    throw new RangeError(`sgd step: the parameter is ${shapeOf(p)} but its gradient is ${shapeOf(g)}`);
+  }
+  getBackend().sgdStep(p, g, learningRate);
+}
+
+/**
+ * A = f(Z), written into A (same shape as Z): the backend's kernel for a built-in activation
+ * where it has one (the same numbers), else f's own forward from activations.ts.
+ * @example activationForward(reluActivation, Z, A);
+ */
+export function activationForward(f: Activation, Z: Matrix, A: Matrix): Matrix {
+  if (!(isBuiltIn(f) && getBackend().activationForward(f.name, Z, A))) f.forward(Z, A);
+  return A;
+}
+
+/**
+ * dZ = dA * f'(Z), written into dZ: as activationForward, the backend's kernel or activations.ts.
+ * @example activationBackward(reluActivation, Z, A, dA, dZ);
+ */
+export function activationBackward(f: Activation, Z: Matrix, A: Matrix, dA: Matrix, dZ: Matrix): Matrix {
+  if (!(isBuiltIn(f) && getBackend().activationBackward(f.name, Z, A, dA, dZ))) f.backward(Z, A, dA, dZ);
+  return dZ;
+}
+
+/** A library activation, not a user's own object (which may share a name but must run its own code). */
+function isBuiltIn(f: Activation): boolean {
+  return Object.prototype.hasOwnProperty.call(activations, f.name) && activations[f.name] === f;
+}
+
+/**
+ * A (rows, cols) matrix of zeros for a buffer that the kernels will read and write: the layers'
+ * parameters, outputs and gradients. Use it like any Matrix.
+ */
+export function kernelMatrix(rows: number, cols: number): Matrix {
+  return getBackend().zeros(rows, cols);
+}
+
+/**
+ * Throws a RangeError unless op(a) @ op(b) can be written into `out`, where
+ * op(x) is x or its transpose: the inner sizes must agree and `out` be (n, m).
+ */
+export function checkMatmulShapes(a: Matrix, b: Matrix, out: Matrix, transA: boolean, transB: boolean): void {
+  const n = transA ? a.cols : a.rows;
+  const k = transA ? a.rows : a.cols;
+  const kb = transB ? b.cols : b.rows;
+  const m = transB ? b.rows : b.cols;
+  if (k !== kb) {
+    throw new RangeError(`matmul: cannot multiply ${opShape(a, transA)} by ${opShape(b, transB)}: inner sizes ${k} and ${kb} differ`);
+  }
+  if (out.rows !== n || out.cols !== m) {
+    throw new RangeError(`matmul: the result is (${n}, ${m}) but the output buffer is ${shapeOf(out)}`);
+  }
+}
+
+function opShape(x: Matrix, t: boolean): string {
+  return t ? `${shapeOf(x)}^T` : shapeOf(x);
 }

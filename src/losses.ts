@@ -6,6 +6,7 @@
  * cross-entropies clip probabilities to [EPS, 1 - EPS] so that a prediction of
  * exactly 0 or 1 gives a large but finite loss, never Infinity or NaN.
  */
+import type { Activation } from "./activations";
 import { Matrix, shapeOf } from "./matrix";
 
 export const LOSS_NAMES = ["mse", "sse", "binaryCrossEntropy", "crossEntropy"] as const;
@@ -22,16 +23,6 @@ export interface Loss {
   value(yPred: Matrix, y: Matrix): number;
   /** dL/dyPred, same shape as yPred, written into `out`. */
   gradient(yPred: Matrix, y: Matrix, out: Matrix): Matrix;
-  /**
-   * Optional, for measuring the loss of a large set a few rows at a time (Network.fit does,
-   * after each epoch): `from` plus the terms of the loss's sum for these rows, added one at a
-   * time in row-major order. Chunks of rows taken in order, each starting from the last one's
-   * result, give the same sum, bit for bit, as one pass over all of them.
-   * L = sum(all rows, 0) / divisor(rows, cols).
-   */
-  sum?(yPred: Matrix, y: Matrix, from: number): number;
-  /** What `sum` is divided by for a set of (rows, cols) predictions. */
-  divisor?(rows: number, cols: number): number;
 }
 
 // Math.min and Math.max, not a nested conditional: in that form V8 did not inline clip into
@@ -45,9 +36,7 @@ const clip = (p: number) => Math.min(Math.max(p, EPS), 1 - EPS);
 export const mse: Loss = {
   name: "mse",
   formula: "L = \\frac{1}{n}\\sum_{i=1}^{n} (y_i - \\hat y_i)^2",
-  value: (yPred, y) => squaredErrors(yPred, y, 0, "mse") / yPred.data.length,
-  sum: (yPred, y, from) => squaredErrors(yPred, y, from, "mse"),
-  divisor: (rows, cols) => rows * cols,
+  value: (yPred, y) => squaredErrors(yPred, y, "mse") / yPred.data.length,
   gradient(yPred, y, out) {
     const p = yPred.data, t = y.data, o = out.data, scale = 2 / p.length;
     for (let i = 0; i < p.length; i++) o[i] = scale * (p[i] - t[i]);
@@ -62,9 +51,7 @@ export const mse: Loss = {
 export const sse: Loss = {
   name: "sse",
   formula: "L = \\sum_{i=1}^{n} (y_i - \\hat y_i)^2",
-  value: (yPred, y) => squaredErrors(yPred, y, 0, "sse"),
-  sum: (yPred, y, from) => squaredErrors(yPred, y, from, "sse"),
-  divisor: () => 1,
+  value: (yPred, y) => squaredErrors(yPred, y, "sse"),
   gradient(yPred, y, out) {
     const p = yPred.data, t = y.data, o = out.data;
     for (let i = 0; i < p.length; i++) o[i] = 2 * (p[i] - t[i]);
@@ -80,9 +67,7 @@ export const sse: Loss = {
 export const binaryCrossEntropy: Loss = {
   name: "binaryCrossEntropy",
   formula: "L = -\\frac{1}{n}\\sum_{i=1}^{n} \\left[y_i \\log \\hat y_i + (1 - y_i) \\log(1 - \\hat y_i)\\right]",
-  value: (yPred, y) => binaryCrossEntropySum(yPred, y, 0) / yPred.data.length,
-  sum: binaryCrossEntropySum,
-  divisor: (rows, cols) => rows * cols,
+  value: (yPred, y) => binaryCrossEntropySum(yPred, y) / yPred.data.length,
   gradient(yPred, y, out) {
     const p = yPred.data, t = y.data, o = out.data, n = p.length;
     for (let i = 0; i < n; i++) {
@@ -102,9 +87,7 @@ export const binaryCrossEntropy: Loss = {
 export const crossEntropy: Loss = {
   name: "crossEntropy",
   formula: "L = -\\frac{1}{n}\\sum_{i=1}^{n}\\sum_{j=1}^{k} y_{ij} \\log \\hat y_{ij}",
-  value: (yPred, y) => crossEntropySum(yPred, y, 0) / yPred.rows,
-  sum: crossEntropySum,
-  divisor: (rows) => rows,
+  value: (yPred, y) => crossEntropySum(yPred, y) / yPred.rows,
   gradient(yPred, y, out) {
     const labels = y.cols === 1 && yPred.cols > 1;
     const p = yPred.data, o = out.data, k = yPred.cols, n = yPred.rows;
@@ -121,20 +104,20 @@ export const crossEntropy: Loss = {
   },
 };
 
-/** from + sum (y - yPred)^2, in order: mse's and sse's sum. */
-function squaredErrors(yPred: Matrix, y: Matrix, from: number, name: string): number {
+/** sum (y - yPred)^2, in order: mse's and sse's sum. */
+function squaredErrors(yPred: Matrix, y: Matrix, name: string): number {
   checkSameShape(yPred, y, name);
   const p = yPred.data, t = y.data;
-  let s = from;
+  let s = 0;
   for (let i = 0; i < p.length; i++) s += (t[i] - p[i]) ** 2;
   return s;
 }
 
-/** from - sum [y log p + (1 - y) log(1 - p)], in order, p clipped. */
-function binaryCrossEntropySum(yPred: Matrix, y: Matrix, from: number): number {
+/** -sum [y log p + (1 - y) log(1 - p)], in order, p clipped. */
+function binaryCrossEntropySum(yPred: Matrix, y: Matrix): number {
   checkSameShape(yPred, y, "binaryCrossEntropy");
   const p = yPred.data, t = y.data;
-  let s = from;
+  let s = 0;
   for (let i = 0; i < p.length; i++) {
     const q = clip(p[i]);
     s -= t[i] * Math.log(q) + (1 - t[i]) * Math.log(1 - q);
@@ -142,11 +125,11 @@ function binaryCrossEntropySum(yPred: Matrix, y: Matrix, from: number): number {
   return s;
 }
 
-/** from - sum_i sum_j y_ij log p_ij, in order, p clipped; y one-hot or integer labels. */
-function crossEntropySum(yPred: Matrix, y: Matrix, from: number): number {
+/** -sum_i sum_j y_ij log p_ij, in order, p clipped; y one-hot or integer labels. */
+function crossEntropySum(yPred: Matrix, y: Matrix): number {
   const labels = checkCrossEntropyTargets(yPred, y);
   const p = yPred.data, k = yPred.cols, n = yPred.rows;
-  let s = from;
+  let s = 0;
   if (labels) {
     // `| 0`: a label read from a Float64Array is a double, and a double index costs V8 a boxed key.
     for (let i = 0; i < n; i++) s -= Math.log(clip(p[i * k + (y.data[i] | 0)]));
@@ -154,6 +137,34 @@ function crossEntropySum(yPred: Matrix, y: Matrix, from: number): number {
     for (let i = 0; i < p.length; i++) if (y.data[i] !== 0) s -= y.data[i] * Math.log(clip(p[i]));
   }
   return s;
+}
+
+/**
+ * dL/dZ for an output layer whose activation's derivative cancels against the loss's, written
+ * into dZ (n, k); null for every other pair, which goes through loss.gradient and then the
+ * activation's backward pass.
+ * - sigmoid with binaryCrossEntropy: dL/dp = (p - y) / (p (1 - p) N) and sigmoid' = p (1 - p),
+ *   so dZ = (A - y) / N, with N = n k, the number of outputs averaged over;
+ * - softmax with crossEntropy: the Jacobian product of softmax's backward collapses to
+ *   dZ = (A - y) / n, with y one-hot (or integer labels, read as one-hot), n the rows.
+ * Exact, and stable where p is near 0 or 1 (nothing is divided by p).
+ * @example fusedOutputGradient(binaryCrossEntropy, sigmoidActivation, A, y, dZ)
+ */
+export function fusedOutputGradient(loss: Loss, activation: Activation, A: Matrix, y: Matrix, dZ: Matrix): Matrix | null {
+  const sigmoidBce = activation.name === "sigmoid" && loss.name === "binaryCrossEntropy";
+  const softmaxCe = activation.name === "softmax" && loss.name === "crossEntropy";
+  if (!sigmoidBce && !softmaxCe) return null;
+  const a = A.data, d = dZ.data, t = y.data;
+  if (softmaxCe && y.cols === 1 && A.cols > 1) {
+    const n = A.rows, k = A.cols;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < k; j++) d[i * k + j] = (a[i * k + j] - (j === t[i] ? 1 : 0)) / n;
+    }
+    return dZ;
+  }
+  const N = sigmoidBce ? a.length : A.rows;
+  for (let i = 0; i < a.length; i++) d[i] = (a[i] - t[i]) / N;
+  return dZ;
 }
 
 /** Every loss by name. */

@@ -2,14 +2,14 @@
  * Network: article 002's list of layers, generalised. Feedforward, exact gradients by
  * backpropagation, training by mini-batch gradient descent, and a JSON round trip.
  */
-import { Activation, ACTIVATION_NAMES, ActivationName, activations, getActivation, sigmoidActivation } from "./activations";
+import { ACTIVATION_NAMES, ActivationName, getActivation } from "./activations";
 import { InitName, INIT_NAMES, initialParams } from "./init";
+import { kernelMatrix } from "./kernels";
 import { Layer } from "./layer";
-import { checkTargets, getLoss, Loss, LossName, mse } from "./losses";
+import { checkTargets, fusedOutputGradient, getLoss, Loss, LossName } from "./losses";
 import { Matrix } from "./matrix";
 import { Optimizer, OptimizerConfig, OptimizerName, OptimizerState, optimizerConfig } from "./optimizers";
 import { RandomState, RandomStateJSON } from "./random";
-import { multiplyAdd } from "./wasm/fma";
 
 export interface NetworkConfig {
   /** Neurons per layer, inputs first: [2, 4, 8, 1] is 2 inputs, hidden layers of 4 and 8, 1 output. */
@@ -145,11 +145,11 @@ export class Network {
   /**
    * Trains by gradient descent and returns the loss after every epoch.
    *
-   * Each epoch walks the rows in batches of `batchSize` (shuffled first when asked); for
-   * each batch: forward, backward, one optimizer step. A later call with the same
-   * options continues where this one stopped (optimizer state and shuffling stream included).
-   * If the loss becomes NaN or Infinity, training stops with an error naming the epoch,
-   * and the network keeps its parameters from the last finite epoch.
+   * Each epoch walks the rows in batches of `batchSize` (shuffled first when asked); for each
+   * batch: forward, backward, one optimizer step. Then it measures the loss over all rows. A
+   * later call with the same options continues where this one stopped (optimizer state and
+   * shuffling stream included). If the loss becomes NaN or Infinity, training stops with an
+   * error naming the epoch, and the network keeps its parameters from before that epoch.
    * @example net.fit(X, y, { epochs: 1000, learningRate: 0.1, loss: "mse" }).loss.at(-1)
    */
   fit(X: MatrixLike, y: TargetsLike, options: FitOptions): FitResult {
@@ -157,68 +157,29 @@ export class Network {
     const o = checkFitOptions(options, x.rows);
     const lossFn = this.checkLoss(o.loss);
     const t = this.checkTargets(y, x.rows, lossFn, "fit");
-    const state = this.trainingState(o);
+    const state = this.trainingState(o); // the optimizer (holding learningRate) and the shuffling stream
     const params = this.layers.flatMap((l) => l.params);
     const grads = this.layers.flatMap((l) => l.grads);
-    const snapshot = params.map((p) => p.clone());
-
-    const n = x.rows;
-    const order = Int32Array.from({ length: n }, (_, i) => i);
-    const fullBatch = o.batchSize >= n && !o.shuffle;
-    const batches = new Map<number, Rows>(); // shuffled batches' buffers, by row count
+    const before = params.map((p) => p.clone()); // the parameters at the start of the epoch
+    const batches = new Batches(x, t, o.batchSize);
     const history: number[] = [];
-    let outputIsCurrent = false; // the last forward was on all of x with the current parameters
-    // Unshuffled, every batch is a run of rows: a view of it, made once, instead of a copy each step.
-    const runs = fullBatch || o.shuffle ? null : rowViews(x, t, o.batchSize);
-    const chunks = fullBatch ? null : this.lossChunks(x, t, lossFn, o.batchSize, runs);
-    // A full-batch epoch reuses the forward pass that measured the last loss, unless onEpoch has
-    // changed W or b since (checked against this copy) or run the layers on other rows.
-    const beforeOnEpoch = fullBatch && o.onEpoch ? params.map((p) => p.clone()) : null;
-    // Plain SGD's step is the layers' own, each right after its backward pass: in WebAssembly its
-    // W and dW are still in the module's memory then. The same numbers as optimizer.step.
-    const { name: optimizer, learningRate } = state.optimizer.config;
-    const sgdRate = optimizer === "sgd" ? learningRate : undefined;
+    let measured: Rows | null = null; // rows whose forward pass the layers hold, with the current weights
 
     for (let epoch = 0; epoch < o.epochs; epoch++) {
-      for (let k = 0; k < params.length; k++) snapshot[k].data.set(params[k].data);
-      if (o.shuffle) {
-        // Shuffle the identity every epoch (not last epoch's order), so a resumed fit continues exactly.
-        for (let i = 0; i < n; i++) order[i] = i;
-        state.rng.shuffle(order);
+      for (let k = 0; k < params.length; k++) before[k].copyFrom(params[k]);
+      if (o.shuffle) batches.shuffle(state.rng);
+      for (let i = 0; i < batches.count; i++) {
+        const batch = batches.get(i);
+        if (batch !== measured) this.forward(batch.X); // one batch of all rows: the loss's pass is this one
+        this.backward(batch.y, lossFn);
+        state.optimizer.step(params, grads);
+        measured = null;
       }
-      // From here to the loss, only the layers' own steps change W and b: no pass need copy them in again.
-      if (sgdRate !== undefined) this.trustOwnSteps(true);
-      let loss: number;
-      try {
-        for (let start = 0; start < n; start += o.batchSize) {
-          if (fullBatch) {
-            if (!outputIsCurrent) this.forward(x);
-            this.backward(t, lossFn, sgdRate);
-          } else {
-            const batch = runs ? runs[start / o.batchSize] : copyBatch(x, t, order, start, Math.min(o.batchSize, n - start), batches);
-            this.forward(batch.X);
-            this.backward(batch.y, lossFn, sgdRate);
-          }
-          if (sgdRate === undefined) state.optimizer.step(params, grads);
-          else state.optimizer.countStep();
-        }
-        if (chunks) {
-          // The loss over every row, a chunk at a time in the buffers training just used (warm in cache),
-          // summed in row order: the same number, bit for bit, as one forward pass over all of x.
-          loss = 0;
-          for (const c of chunks) loss = lossFn.sum!(this.forward(c.X), c.y, loss);
-          loss /= lossFn.divisor!(n, t.cols);
-        } else {
-          loss = lossFn.value(this.forward(x), t);
-          outputIsCurrent = true;
-        }
-      } finally {
-        // From here on, the snapshot's restore, onEpoch or the caller may change W and b.
-        if (sgdRate !== undefined) this.trustOwnSteps(false);
-      }
+      const loss = lossFn.value(this.forward(batches.all.X), batches.all.y); // all rows, after the steps
+      measured = batches.all;
       state.epochs++;
       if (!Number.isFinite(loss)) {
-        for (let k = 0; k < params.length; k++) params[k].data.set(snapshot[k].data);
+        for (let k = 0; k < params.length; k++) params[k].copyFrom(before[k]);
         this.training = null;
         throw new Error(
           `fit: the loss became ${loss} at epoch ${epoch} (learning rate ${o.learningRate}); training stopped ` +
@@ -227,14 +188,8 @@ export class Network {
       }
       history.push(loss);
       if (o.onEpoch) {
-        let passes = 0;
-        if (beforeOnEpoch) {
-          for (let k = 0; k < params.length; k++) beforeOnEpoch[k].data.set(params[k].data);
-          passes = this.forwardPasses();
-        }
-        const go = o.onEpoch(epoch, loss);
-        if (beforeOnEpoch && (this.forwardPasses() !== passes || !allEqual(params, beforeOnEpoch))) outputIsCurrent = false;
-        if (go === false) break;
+        measured = null; // onEpoch may change the weights, or run the layers on other rows
+        if (o.onEpoch(epoch, loss) === false) break;
       }
     }
     return { loss: history };
@@ -288,85 +243,35 @@ export class Network {
     return net;
   }
 
-  /**
-   * Views of (x, t) in chunks of rows, for measuring the loss after each mini-batch epoch a
-   * chunk at a time; null when it must be one pass: the loss cannot sum in parts (a user's own
-   * Loss without `sum`), a layer's activation is a user's own, which might mix rows, or a chunk
-   * would round differently from the one pass (a layer fused in one, plain in the other). Chunks
-   * are batchSize rows, so they reuse the training buffers (and are the training batches' `runs`
-   * when those are views), but no fewer than LOSS_CHUNK_MIN_ROWS (below that, each forward pass
-   * costs more in calls than in arithmetic).
-   */
-  private lossChunks(x: Matrix, t: Matrix, loss: Loss, batchSize: number, runs: Rows[] | null): Rows[] | null {
-    if (!loss.sum || !loss.divisor) return null;
-    if (!this.layers.every((l) => ROW_WISE_ACTIVATIONS.has(l.activation))) return null;
-    const rows = Math.max(batchSize, LOSS_CHUNK_MIN_ROWS);
-    if (rows >= x.rows) return null;
-    // Fused multiply-adds round differently from the plain loops: then every chunk, down to the
-    // last and smallest, must take the path that one pass over all rows takes.
-    const smallest = x.rows % rows || rows;
-    if (multiplyAdd() === "fused" && this.layers.some((l) => l.wantsWasm(smallest) !== l.wantsWasm(x.rows))) return null;
-    return runs && rows === batchSize ? runs : rowViews(x, t, rows);
-  }
-
-  /** The layers' forward passes, all counted (Layer.forwardPasses). */
-  private forwardPasses(): number {
-    let passes = 0;
-    for (const l of this.layers) passes += l.forwardPasses;
-    return passes;
-  }
-
-  /** Layer.trustOwnSteps for every layer. */
-  private trustOwnSteps(on: boolean): void {
-    for (const l of this.layers) l.trustOwnSteps(on);
-  }
-
   // --- the two passes -------------------------------------------------------------
-
-  /** Batch sizes whose workspaces the layers already have, shared (Layer.shareWorkspaces). */
-  private readonly sharedBatchSizes = new Set<number>();
 
   /** Feedforward through every layer; returns the last layer's own output buffer. */
   private forward(X: Matrix): Matrix {
-    if (!this.sharedBatchSizes.has(X.rows)) {
-      Layer.shareWorkspaces(this.layers, X.rows);
-      this.sharedBatchSizes.add(X.rows);
-    }
     let A = X;
-    for (let l = 0; l < this.layers.length; l++) A = this.layers[l].forward(A);
+    for (const layer of this.layers) A = layer.forward(A);
     return A;
   }
 
   /**
-   * Backpropagation from the loss at the output to every layer's dW and db; with a
-   * learningRate, each layer then takes plain SGD's step itself (Layer.backward).
+   * Backpropagation, from the loss at the output back to every layer's dW and db. An output
+   * activation whose derivative cancels against the loss's starts from dZ (losses.ts); any
+   * other starts from dA = dL/dA.
    */
-  private backward(y: Matrix, loss: Loss, learningRate?: number): void {
-    const last = this.layers[this.layers.length - 1];
-    const act = last.activation.name;
-    let dA: Matrix | null;
-    if ((act === "sigmoid" && loss.name === "binaryCrossEntropy") || (act === "softmax" && loss.name === "crossEntropy")) {
-      // The output layer's f'(Z) cancels against dL/dA: dZ = (A - y) / N, exact and stable.
-      fusedOutputGradient(last, y, loss);
-      dA = last.backwardFromDZ(this.layers.length > 1, learningRate);
-    } else if (last.activation === sigmoidActivation && loss === mse) {
-      // Article 002's pair: no cancellation, but both steps in one pass, in the order the two
-      // separate passes take (mse.gradient, then sigmoid's backward), so the same numbers.
-      dA = last.backwardMseSigmoid(y, this.layers.length > 1, learningRate);
-    } else {
-      const buffers = this.lossGradientBuffer(last);
-      loss.gradient(last.output, y, buffers);
-      dA = last.backward(buffers, this.layers.length > 1, learningRate);
-    }
-    for (let l = this.layers.length - 2; l >= 0; l--) dA = this.layers[l].backward(dA!, l > 0, learningRate);
+  private backward(y: Matrix, loss: Loss): void {
+    const out = this.layers[this.layers.length - 1];
+    const needDX = this.layers.length > 1;
+    const dZ = fusedOutputGradient(loss, out.activation, out.output, y, out.dZBuffer());
+    let dA = dZ ? out.backwardFromDZ(dZ, needDX) : out.backward(loss.gradient(out.output, y, this.dABuffer(out)), needDX);
+    for (let l = this.layers.length - 2; l >= 0; l--) dA = this.layers[l].backward(dA!, l > 0);
   }
 
-  private dABuffers = new Map<number, Matrix>();
-  private lossGradientBuffer(last: Layer): Matrix {
-    const rows = last.dZBuffer().rows;
-    let buf = this.dABuffers.get(rows);
-    if (!buf) this.dABuffers.set(rows, (buf = new Matrix(rows, last.nOut)));
-    return buf;
+  /** dL/dA buffers for the output layer, one per batch size. */
+  private readonly dABuffers = new Map<number, Matrix>();
+  private dABuffer(out: Layer): Matrix {
+    const rows = out.output.rows;
+    let dA = this.dABuffers.get(rows);
+    if (!dA) this.dABuffers.set(rows, (dA = new Matrix(rows, out.nOut)));
+    return dA;
   }
 
   // --- checks ---------------------------------------------------------------------
@@ -473,12 +378,6 @@ function buildLayers(config: NetworkConfig): Layer[] {
   });
 }
 
-/** The built-in activations: each maps a row of Z to the same row of A, whatever the other rows. */
-const ROW_WISE_ACTIVATIONS: ReadonlySet<Activation> = new Set(Object.values(activations));
-
-/** The fewest rows per chunk when fit measures the loss in chunks (Network.lossChunks). */
-const LOSS_CHUNK_MIN_ROWS = 32;
-
 function checkFitOptions(options: FitOptions, rows: number): Required<Omit<FitOptions, "onEpoch">> & Pick<FitOptions, "onEpoch"> {
   if (!isObject(options)) throw new TypeError("fit: options { epochs, learningRate, ... } are required");
   const { epochs, learningRate } = options;
@@ -501,57 +400,50 @@ function checkFitOptions(options: FitOptions, rows: number): Required<Omit<FitOp
   };
 }
 
-/** dZ of the output layer for sigmoid + binary cross-entropy or softmax + cross-entropy: (A - y) / N. */
-function fusedOutputGradient(last: Layer, y: Matrix, loss: Loss): void {
-  const dZ = last.dZBuffer();
-  const A = last.output;
-  const a = A.data, d = dZ.data, t = y.data;
-  if (loss.name === "crossEntropy" && y.cols === 1 && A.cols > 1) {
-    const n = A.rows, k = A.cols;
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < k; j++) d[i * k + j] = (a[i * k + j] - (j === t[i] ? 1 : 0)) / n;
-    }
-  } else {
-    // binaryCrossEntropy averages over all n*k elements; crossEntropy over the n rows.
-    const N = loss.name === "binaryCrossEntropy" ? a.length : A.rows;
-    for (let i = 0; i < a.length; i++) d[i] = (a[i] - t[i]) / N;
-  }
-}
-
-/** Whether each matrix in a equals (Matrix.equals) the one at its place in b. */
-function allEqual(a: Matrix[], b: Matrix[]): boolean {
-  for (let k = 0; k < a.length; k++) if (!a[k].equals(b[k])) return false;
-  return true;
-}
-
 /** Some rows of the inputs and of the targets, row for row. */
 interface Rows {
-  X: Matrix;
-  y: Matrix;
+  X: Matrix; // (rows, nIn)
+  y: Matrix; // (rows, targets' columns)
 }
 
-/** Views of (x, t) in runs of `rows` rows (the last may be shorter), sharing their data. */
-function rowViews(x: Matrix, t: Matrix, rows: number): Rows[] {
-  const views: Rows[] = [];
-  for (let start = 0; start < x.rows; start += rows) {
-    const end = Math.min(start + rows, x.rows);
-    views.push({
-      X: new Matrix(end - start, x.cols, x.data.subarray(start * x.cols, end * x.cols)),
-      y: new Matrix(end - start, t.cols, t.data.subarray(start * t.cols, end * t.cols)),
-    });
+/**
+ * The training rows for fit, a batch at a time, copied into buffers made once, in the kernels'
+ * memory (kernelMatrix) beside the layers' own. `all` is every row in order, for the loss.
+ */
+class Batches {
+  readonly all: Rows;
+  readonly count: number;
+  private readonly order: Int32Array; // which row goes where: the identity until shuffled
+  private inOrder = true;
+  private readonly buffers = new Map<number, Rows>(); // by row count (a last, shorter batch has its own)
+
+  constructor(private readonly x: Matrix, private readonly t: Matrix, private readonly size: number) {
+    this.all = { X: kernelMatrix(x.rows, x.cols).copyFrom(x), y: kernelMatrix(t.rows, t.cols).copyFrom(t) };
+    this.count = Math.ceil(x.rows / size);
+    this.order = Int32Array.from({ length: x.rows }, (_, i) => i);
   }
-  return views;
+
+  /** A new order of the rows: the identity, shuffled (not the last order), so a resumed fit continues exactly. */
+  shuffle(rng: RandomState): void {
+    for (let i = 0; i < this.order.length; i++) this.order[i] = i;
+    rng.shuffle(this.order);
+    this.inOrder = false;
+  }
+
+  /** Batch i: rows order[i * size ...], at most `size` of them; `all` itself when that is every row in order. */
+  get(i: number): Rows {
+    const start = i * this.size;
+    const rows = Math.min(this.size, this.x.rows - start);
+    if (rows === this.x.rows && this.inOrder) return this.all;
+    let batch = this.buffers.get(rows);
+    if (!batch) this.buffers.set(rows, (batch = { X: kernelMatrix(rows, this.x.cols), y: kernelMatrix(rows, this.t.cols) }));
+    copyRows(this.x, this.order, start, batch.X);
+    copyRows(this.t, this.order, start, batch.y);
+    return batch;
+  }
 }
 
-/** The rows order[start .. start + rows) of (x, t), copied into the buffers `batches` keeps for that many rows. */
-function copyBatch(x: Matrix, t: Matrix, order: Int32Array, start: number, rows: number, batches: Map<number, Rows>): Rows {
-  let batch = batches.get(rows);
-  if (!batch) batches.set(rows, (batch = { X: new Matrix(rows, x.cols), y: new Matrix(rows, t.cols) }));
-  copyRows(x, order, start, batch.X);
-  copyRows(t, order, start, batch.y);
-  return batch;
-}
-
+/** dst's rows are src's rows order[start], order[start + 1], ... */
 function copyRows(src: Matrix, order: Int32Array, start: number, dst: Matrix): void {
   const c = src.cols, s = src.data, d = dst.data;
   for (let r = 0; r < dst.rows; r++) {

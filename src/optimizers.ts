@@ -3,17 +3,8 @@
  * An optimizer updates the parameters in place and keeps its own per-parameter state,
  * which it can save and restore so that training can stop and resume exactly.
  */
+import { sgdStepInPlace } from "./kernels";
 import { Matrix } from "./matrix";
-import { sgdStep } from "./wasm/dense";
-
-/** Parameters with fewer values than this take plain SGD's loop; the rest a WebAssembly kernel (same numbers). */
-export const WASM_SGD_MIN_VALUES = 256;
-
-/** Plain SGD's update in place, p <- p - lr g: in WebAssembly for WASM_SGD_MIN_VALUES values or more. */
-export function sgdUpdate(p: Float64Array, g: Float64Array, lr: number): void {
-  if (p.length >= WASM_SGD_MIN_VALUES && sgdStep(p, g, lr)) return;
-  for (let i = 0; i < p.length; i++) p[i] -= lr * g[i];
-}
 
 export const OPTIMIZER_NAMES = ["sgd", "momentum", "adam"] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
@@ -93,7 +84,7 @@ export class Optimizer {
     const { name, learningRate: lr } = this.config;
     this.t++;
     if (name === "sgd") {
-      for (let k = 0; k < params.length; k++) sgdUpdate(params[k].data, grads[k].data, lr);
+      for (let k = 0; k < params.length; k++) sgdStepInPlace(params[k], grads[k], lr); // p -= lr g
     } else if (name === "momentum") {
       const mu = this.config.momentum;
       for (let k = 0; k < params.length; k++) {
@@ -115,14 +106,6 @@ export class Optimizer {
         }
       }
     }
-  }
-
-  /**
-   * Counts a step that the layers took themselves: plain SGD's, which Network.fit has each
-   * layer take right after its backward pass (Layer.backward's learningRate).
-   */
-  countStep(): void {
-    this.t++;
   }
 
   /** A JSON-ready copy of the state. */

@@ -1,0 +1,269 @@
+/**
+ * The WebAssembly backend's kernels, in AssemblyScript (TypeScript with WebAssembly's types):
+ * a matrix product, adding a bias row, column sums and the SGD step. `npm run build` compiles
+ * this file to dist/kernels.wasm; ../wasm.ts loads it and calls these functions.
+ *
+ * Every result equals the reference loops' (../reference.ts) bit for bit: each entry of a
+ * product is 0, plus its k products a[i][p] b[p][j] in the order p = 0, 1, ..., k-1, each
+ * rounded (a multiply, then an add; never fused, but in the opt-in FUSED_MADD build).
+ * The speed comes from doing four rows and up to four columns at once, two columns per f64x2
+ * register, which changes nothing in each entry's own sum.
+ *
+ * Pointers are byte offsets into the memory that ../wasm.ts gives the module; sizes count f64s.
+ */
+
+/** Rows of op(B) per block: each tile sums over at most KC rows, then the next block adds to C. */
+const KC: i32 = 256;
+/** Columns of op(B) per block: a transposed block of KC x NC f64s (256 KB) stays in L2. */
+const NC: i32 = 128;
+
+/** Scratch bytes that `gemm` needs at `work`: a block of op(B) when B is transposed, then 4 rows of op(A). */
+export const GEMM_WORK_BYTES: i32 = (KC * NC + 4 * KC) * 8;
+
+/**
+ * Whether each multiply-add of a product is fused (one rounding instead of two): only in the
+ * build for the opt-in "wasm-fma" backend, compiled with `--use FUSED=1` and relaxed SIMD.
+ */
+// @ts-ignore: FUSED is declared only by asc's --use
+const FUSED_MADD: bool = isDefined(FUSED);
+
+/** acc + a b, two lanes at a time. */
+// @ts-ignore: inlined by the compiler
+@inline function madd(acc: v128, a: v128, b: v128): v128 {
+  return FUSED_MADD ? f64x2.relaxed_madd(a, b, acc) : f64x2.add(acc, f64x2.mul(a, b));
+}
+
+/**
+ * C (n, m) = op(A) (n, k) @ op(B) (k, m), plus the row `bias` (m values) when bias is not 0.
+ * op(A)[i][p] is at a + i * aRow + p * aCol and op(B)[p][j] at b + p * bRow + j * bCol (strides
+ * in bytes, so one function does X @ W, X^T @ dZ and dZ @ W^T). C is row-major, m columns.
+ * `work` holds GEMM_WORK_BYTES of scratch. The tiles read op(B) in place when its columns are
+ * adjacent (bCol = 8), else a copy of a block of it with adjacent columns; and they may read
+ * one value past the last row of op(B), which the caller's memory must allow.
+ */
+export function gemm(
+  a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize, bCol: usize,
+  c: usize, n: i32, k: i32, m: i32, bias: usize, work: usize,
+): void {
+  if (n <= 0 || m <= 0) return;
+  if (k <= 0) {
+    memory.fill(c, 0, <usize>n * m << 3); // an empty sum is 0
+    if (bias) addRow(c, n, m, bias);
+    return;
+  }
+  const ap = work + (<usize>KC * NC << 3); // the last rows of op(A), when there are fewer than 4
+  const ldc = <usize>m << 3;
+  for (let jc = 0; jc < m; jc += NC) {
+    const nc = min(NC, m - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      const more = pc > 0; // C holds the sums over the rows of op(B) before pc: add to them
+      const last = pc + kc >= k; // then add the bias, after every product
+      let block = b + <usize>pc * bRow + <usize>jc * bCol, blockRow = bRow;
+      if (bCol != 8) {
+        transposeBlock(block, bRow, bCol, kc, nc, work);
+        block = work;
+        blockRow = <usize>nc << 3;
+      }
+      for (let i = 0; i < n; i += 4) {
+        const mr = min(4, n - i);
+        let rows = a + <usize>i * aRow + <usize>pc * aCol, rowStep = aRow, colStep = aCol;
+        if (mr < 4) {
+          packRows(rows, aRow, aCol, mr, kc, ap); // zero-padded to 4 rows, so the tile reads no further
+          rows = ap;
+          rowStep = 8;
+          colStep = 32;
+        }
+        for (let q = 0; q < nc; q += 4) {
+          const at = c + ((<usize>i * m + jc + q) << 3);
+          const nr = min(4, nc - q);
+          const cols = block + (<usize>q << 3);
+          const add = bias && last ? bias + ((<usize>jc + q) << 3) : 0;
+          if (nr > 2) tile4x4(rows, rowStep, colStep, cols, blockRow, kc, at, ldc, mr, nr, more, add);
+          else tile4x2(rows, rowStep, colStep, cols, blockRow, kc, at, ldc, mr, nr, more, add);
+        }
+      }
+    }
+  }
+}
+
+/** Copies kc rows and nc columns of op(B) (columns bCol bytes apart) into rows of nc adjacent f64s at `out`. */
+function transposeBlock(b: usize, bRow: usize, bCol: usize, kc: i32, nc: i32, out: usize): void {
+  for (let p = 0; p < kc; p++) {
+    const from = b + <usize>p * bRow, to = out + (<usize>p * nc << 3);
+    for (let j = 0; j < nc; j++) store<f64>(to + (<usize>j << 3), load<f64>(from + <usize>j * bCol));
+  }
+}
+
+/** Copies mr (< 4) rows and kc columns of op(A) as kc groups of 4 (row i, column p at p * 4 + i), zero-padded. */
+function packRows(a: usize, aRow: usize, aCol: usize, mr: i32, kc: i32, out: usize): void {
+  for (let p = 0; p < kc; p++) {
+    for (let i = 0; i < 4; i++) store<f64>(out + (<usize>(p * 4 + i) << 3), i < mr ? load<f64>(a + <usize>i * aRow + <usize>p * aCol) : 0);
+  }
+}
+
+/**
+ * Four rows of C by up to four columns (mr x nr of it stored), at c with row stride ldc bytes:
+ * from 0, or with `more` from what C holds, plus kc products of the rows of op(A) at `a` and the
+ * rows of op(B) at `b` (bRow bytes apart), plus the nr values at `bias` unless it is 0. Eight
+ * registers, each two columns of one row.
+ */
+function tile4x4(
+  a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize, kc: i32, c: usize, ldc: usize, mr: i32, nr: i32, more: bool,
+  bias: usize,
+): void {
+  let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+  let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+  if (more) {
+    c00 = loadPair(c, 0, mr, nr); c01 = loadPair(c + 16, 0, mr, nr - 2);
+    c10 = loadPair(c + ldc, 1, mr, nr); c11 = loadPair(c + ldc + 16, 1, mr, nr - 2);
+    c20 = loadPair(c + 2 * ldc, 2, mr, nr); c21 = loadPair(c + 2 * ldc + 16, 2, mr, nr - 2);
+    c30 = loadPair(c + 3 * ldc, 3, mr, nr); c31 = loadPair(c + 3 * ldc + 16, 3, mr, nr - 2);
+  }
+  let p = kc;
+  do {
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    const a0 = v128.load64_splat(a), a1 = v128.load64_splat(a + aRow);
+    const a2 = v128.load64_splat(a + 2 * aRow), a3 = v128.load64_splat(a + 3 * aRow);
+    c00 = madd(c00, a0, b0); c01 = madd(c01, a0, b1);
+    c10 = madd(c10, a1, b0); c11 = madd(c11, a1, b1);
+    c20 = madd(c20, a2, b0); c21 = madd(c21, a2, b1);
+    c30 = madd(c30, a3, b0); c31 = madd(c31, a3, b1);
+    a += aCol;
+    b += bRow;
+  } while (--p);
+  if (bias) {
+    const b0 = loadPair(bias, 0, 1, nr), b1 = loadPair(bias + 16, 0, 1, nr - 2);
+    c00 = f64x2.add(c00, b0); c01 = f64x2.add(c01, b1);
+    c10 = f64x2.add(c10, b0); c11 = f64x2.add(c11, b1);
+    c20 = f64x2.add(c20, b0); c21 = f64x2.add(c21, b1);
+    c30 = f64x2.add(c30, b0); c31 = f64x2.add(c31, b1);
+  }
+  storePair(c, c00, 0, mr, nr); storePair(c + 16, c01, 0, mr, nr - 2);
+  storePair(c + ldc, c10, 1, mr, nr); storePair(c + ldc + 16, c11, 1, mr, nr - 2);
+  storePair(c + 2 * ldc, c20, 2, mr, nr); storePair(c + 2 * ldc + 16, c21, 2, mr, nr - 2);
+  storePair(c + 3 * ldc, c30, 3, mr, nr); storePair(c + 3 * ldc + 16, c31, 3, mr, nr - 2);
+}
+
+/** As tile4x4 for the last one or two columns: four registers, one per row. */
+function tile4x2(
+  a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize, kc: i32, c: usize, ldc: usize, mr: i32, nr: i32, more: bool,
+  bias: usize,
+): void {
+  let c0 = f64x2.splat(0), c1 = f64x2.splat(0), c2 = f64x2.splat(0), c3 = f64x2.splat(0);
+  if (more) {
+    c0 = loadPair(c, 0, mr, nr); c1 = loadPair(c + ldc, 1, mr, nr);
+    c2 = loadPair(c + 2 * ldc, 2, mr, nr); c3 = loadPair(c + 3 * ldc, 3, mr, nr);
+  }
+  let p = kc;
+  do {
+    const b0 = v128.load(b);
+    c0 = madd(c0, v128.load64_splat(a), b0);
+    c1 = madd(c1, v128.load64_splat(a + aRow), b0);
+    c2 = madd(c2, v128.load64_splat(a + 2 * aRow), b0);
+    c3 = madd(c3, v128.load64_splat(a + 3 * aRow), b0);
+    a += aCol;
+    b += bRow;
+  } while (--p);
+  if (bias) {
+    const b0 = loadPair(bias, 0, 1, nr);
+    c0 = f64x2.add(c0, b0); c1 = f64x2.add(c1, b0); c2 = f64x2.add(c2, b0); c3 = f64x2.add(c3, b0);
+  }
+  storePair(c, c0, 0, mr, nr); storePair(c + ldc, c1, 1, mr, nr);
+  storePair(c + 2 * ldc, c2, 2, mr, nr); storePair(c + 3 * ldc, c3, 3, mr, nr);
+}
+
+/** Two adjacent entries of C in row `row` (0 where the row or a column is past the edge: mr rows, cols columns). */
+// @ts-ignore: inlined by the compiler
+@inline function loadPair(at: usize, row: i32, mr: i32, cols: i32): v128 {
+  if (row >= mr || cols <= 0) return f64x2.splat(0);
+  if (cols >= 2) return v128.load(at);
+  return f64x2.replace_lane(f64x2.splat(0), 0, load<f64>(at));
+}
+
+/** Stores the real ones of two adjacent entries of C (row < mr, columns < cols). */
+// @ts-ignore: inlined by the compiler
+@inline function storePair(at: usize, v: v128, row: i32, mr: i32, cols: i32): void {
+  if (row >= mr || cols <= 0) return;
+  if (cols >= 2) v128.store(at, v);
+  else store<f64>(at, f64x2.extract_lane(v, 0));
+}
+
+/** z (n, m) += b (m) on every row. */
+export function addRow(z: usize, n: i32, m: i32, b: usize): void {
+  let at = z;
+  for (let i = 0; i < n; i++) {
+    let j = 0;
+    for (; j + 2 <= m; j += 2) {
+      v128.store(at, f64x2.add(v128.load(at), v128.load(b + (<usize>j << 3))));
+      at += 16;
+    }
+    if (j < m) {
+      store<f64>(at, load<f64>(at) + load<f64>(b + (<usize>j << 3)));
+      at += 8;
+    }
+  }
+}
+
+/** out (m) = the column sums of x (n, m): out[j] = 0 + x[0][j] + x[1][j] + ..., rows in order. */
+export function sumRows(x: usize, n: i32, m: i32, out: usize): void {
+  let j = 0;
+  for (; j + 2 <= m; j += 2) {
+    let s = f64x2.splat(0);
+    let at = x + (<usize>j << 3);
+    for (let i = 0; i < n; i++) {
+      s = f64x2.add(s, v128.load(at));
+      at += <usize>m << 3;
+    }
+    v128.store(out + (<usize>j << 3), s);
+  }
+  if (j < m) {
+    let s: f64 = 0;
+    for (let i = 0; i < n; i++) s += load<f64>(x + ((<usize>i * m + j) << 3));
+    store<f64>(out + (<usize>j << 3), s);
+  }
+}
+
+/** The SGD step p -= lr * g over len values, as optimizers.ts writes it. */
+export function sgd(p: usize, g: usize, len: i32, lr: f64): void {
+  const rate = f64x2.splat(lr);
+  let i = 0;
+  for (; i + 2 <= len; i += 2) {
+    const at = <usize>i << 3;
+    v128.store(p + at, f64x2.sub(v128.load(p + at), f64x2.mul(rate, v128.load(g + at))));
+  }
+  if (i < len) {
+    const at = <usize>i << 3;
+    store<f64>(p + at, load<f64>(p + at) - lr * load<f64>(g + at));
+  }
+}
+
+/** ReLU: a = z > 0 ? z : 0 over len values, as activations.ts writes it (NaN and -0 give +0). */
+export function relu(z: usize, a: usize, len: i32): void {
+  const zero = f64x2.splat(0);
+  let i = 0;
+  for (; i + 2 <= len; i += 2) {
+    const at = <usize>i << 3;
+    // pmax(0, z) is 0 < z ? z : 0, exactly the reference's choice, with no branch.
+    v128.store(a + at, f64x2.pmax(zero, v128.load(z + at)));
+  }
+  if (i < len) {
+    const v = load<f64>(z + (<usize>i << 3));
+    store<f64>(a + (<usize>i << 3), v > 0 ? v : 0);
+  }
+}
+
+/** ReLU's backward: dZ = z > 0 ? dA : 0 over len values, as activations.ts writes it. */
+export function reluBackward(z: usize, dA: usize, dZ: usize, len: i32): void {
+  const zero = f64x2.splat(0);
+  let i = 0;
+  for (; i + 2 <= len; i += 2) {
+    const at = <usize>i << 3;
+    const positive = f64x2.lt(zero, v128.load(z + at)); // all ones where 0 < z
+    v128.store(dZ + at, v128.and(v128.load(dA + at), positive));
+  }
+  if (i < len) {
+    const at = <usize>i << 3;
+    store<f64>(dZ + at, load<f64>(z + at) > 0 ? load<f64>(dA + at) : 0);
+  }
+}
