@@ -1,12 +1,12 @@
 /**
  * Our peer of `npm run bench`: the workload on scratchnet itself, through its public API.
- * Training is `Network.fit` from the workload's starting weights, its layers' multiply-adds fused
- * where this machine fuses them (src/wasm/fma.ts); matmul is `matmulInto` (the WebAssembly SIMD
+ * Training is `Network.fit` from the workload's starting weights, on the default backend (WebAssembly,
+ * the reference loops' bits: src/kernels.ts); matmul is `matmulInto` (the WebAssembly SIMD
  * kernel at these sizes, multiply then add: the reference's bits), float64, one thread.
  */
 import { matmulInto } from "../src/kernels";
 import { Matrix } from "../src/matrix";
-import { multiplyAdd } from "../src/wasm/fma";
+import { getBackend } from "../src/kernels";
 import { callsFor, peerArgs, readF64, ready, report, timedRuns, warmUpEpochs, writeF64 } from "./protocol";
 import { startingNetwork } from "./workloads";
 
@@ -35,8 +35,8 @@ async function main(): Promise<void> {
     return { seconds: (performance.now() - t0) / 1000, value: loss };
   };
   const { seconds, value: history, coldSeconds } = await timedRuns(fit(w.epochs), repeats, budget, fit(warmUpEpochs(w.epochs)));
-  // The version line says which arithmetic was timed: the layers' multiply-adds fused or separate.
-  const versionLine = `${version}, layer multiply-adds ${multiplyAdd()}`;
+  // The version line says which backend was timed.
+  const versionLine = `${version}, backend ${getBackend().name}`;
   report({ peer: "ours", workload: w.id, seconds, loss: history.at(-1), firstLoss: history[0], coldSeconds, ...loaded, version: versionLine });
 }
 

@@ -203,21 +203,37 @@ export function speedVsNumpy(w: WorkloadOutcome | undefined, peer: PeerId): numb
 
 const times = (x: number) => `${x >= 10 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toFixed(2)}x`;
 
-/** The issue's five targets, judged on the measurements. */
-export function judgeTargets(workloads: WorkloadOutcome[], course: CourseOutcome | null): TargetOutcome[] {
+/**
+ * The performance targets (issue 19), as data, in this one place. Each is a ratio measured in one
+ * run against a peer on the same machine, never an absolute time: this host's speed swings 2-4x
+ * within an hour. (d) is a rate of the product alone, also from the same run.
+ */
+export const TARGETS = {
+  /** (a) and (b): at least this many times NumPy's speed. */
+  a: { fasterThanNumpy: 3 },
+  b: { fasterThanNumpy: 1.5 },
+  /** (c): at most this many times NumPy's time, and faster than TF.js on its wasm backend. */
+  c: { slowerThanNumpyAtMost: 3 },
+  /** (d): float64 GFLOPS of a 256 x 256 product, on one core. */
+  d: { gflopsAt256: 8 },
+} as const;
+
+/** Judges the targets (TARGETS) from the workloads of one run. The course's time (e) is reported, not judged. */
+export function judgeTargets(workloads: WorkloadOutcome[]): TargetOutcome[] {
   const w = (id: string) => workloads.find((x) => x.id === id);
-  const faster = (id: string, need: number, text: string): TargetOutcome => {
+  const faster = (id: "a" | "b", text: string): TargetOutcome => {
     const r = speedVsNumpy(w(id), "ours");
     if (r === undefined) return { id, text, measured: whyUnmeasured(w(id)), met: null };
-    return { id, text, measured: `${times(r)} NumPy's speed (${seconds(counted(w(id), "ours")!.median!)} vs ${seconds(numpyBaseline(w(id))!.median!)})`, met: r >= need };
+    const measured = `${times(r)} NumPy's speed (${seconds(counted(w(id), "ours")!.median!)} vs ${seconds(numpyBaseline(w(id))!.median!)})`;
+    return { id, text, measured, met: r >= TARGETS[id].fasterThanNumpy };
   };
   const targets = [
-    faster("a", 3, "(a) at least 3x faster than NumPy"),
-    faster("b", 1.5, "(b) at least 1.5x faster than NumPy"),
+    faster("a", `(a) at least ${TARGETS.a.fasterThanNumpy}x faster than NumPy`),
+    faster("b", `(b) at least ${TARGETS.b.fasterThanNumpy}x faster than NumPy`),
   ];
 
   const c = w("c"), ours = counted(c, "ours"), base = numpyBaseline(c), tfWasm = counted(c, "tfjs-wasm");
-  const cText = "(c) no more than 3x slower than NumPy, and faster than TF.js wasm";
+  const cText = `(c) no more than ${TARGETS.c.slowerThanNumpyAtMost}x slower than NumPy, and faster than TF.js wasm`;
   if (!ours || !base) {
     targets.push({ id: "c", text: cText, measured: whyUnmeasured(c), met: null });
   } else {
@@ -225,29 +241,15 @@ export function judgeTargets(workloads: WorkloadOutcome[], course: CourseOutcome
     const rate = c?.samples ? `; ${Math.round(c.samples / ours.median! / 1000)}k samples/s` : "";
     const vsTf = tfWasm ? `, ${times(tfWasm.median! / ours.median!)} TF.js wasm's speed` : ", TF.js wasm not measured";
     const measured = `${slower >= 1 ? `${times(slower)} slower than` : `${times(1 / slower)} faster than`} NumPy${vsTf}${rate}`;
-    targets.push({ id: "c", text: cText, measured, met: tfWasm ? slower <= 3 && ours.median! < tfWasm.median! : null });
-  }
-  // The issue puts "(over 90k samples/s here)" beside (c): the rate its NumPy figure implies. Judged apart.
-  const rateText = "(c) over 90k samples/s";
-  if (ours && c?.samples) {
-    const rate = c.samples / ours.median!;
-    targets.push({ id: "c-rate", text: rateText, measured: `${Math.round(rate / 1000)}k samples/s`, met: rate > 90_000 });
-  } else {
-    targets.push({ id: "c-rate", text: rateText, measured: whyUnmeasured(c), met: null });
+    targets.push({ id: "c", text: cText, measured, met: tfWasm ? slower <= TARGETS.c.slowerThanNumpyAtMost && ours.median! < tfWasm.median! : null });
   }
 
   const d = counted(w("d256"), "ours");
   targets.push({
-    id: "d", text: "(d) at least 8 GFLOPS float64 at 256 on one core",
-    measured: d?.gflops !== undefined ? `${d.gflops.toFixed(1)} GFLOPS` : whyUnmeasured(w("d256")), met: d?.gflops !== undefined ? d.gflops >= 8 : null,
+    id: "d", text: `(d) at least ${TARGETS.d.gflopsAt256} GFLOPS float64 at 256 on one core`,
+    measured: d?.gflops !== undefined ? `${d.gflops.toFixed(1)} GFLOPS` : whyUnmeasured(w("d256")),
+    met: d?.gflops !== undefined ? d.gflops >= TARGETS.d.gflopsAt256 : null,
   });
-
-  const eText = "(e) the whole course executes headlessly in under 60 s";
-  if (!course || course.seconds === null) {
-    targets.push({ id: "e", text: eText, measured: course?.error ?? "not run", met: null });
-  } else {
-    targets.push({ id: "e", text: eText, measured: `${course.seconds.toFixed(1)} s (${course.notebooks.length} notebooks, ${course.jobs} at a time)`, met: course.seconds < 60 });
-  }
   return targets;
 }
 

@@ -243,7 +243,7 @@ async function main(): Promise<void> {
     versions,
     workloads,
     course,
-    targets: judgeTargets(workloads, course),
+    targets: judgeTargets(workloads),
     messages,
   };
   mkdirSync(o.outDir, { recursive: true });

@@ -45,9 +45,15 @@ export type BackendName = (typeof BACKEND_NAMES)[number];
 
 let current: Backend | null = null;
 
-/** The backend in use; on first call, "wasm" where it loads, else "reference". */
+/**
+ * The backend in use. The first call picks the one named by the environment variable
+ * SCRATCHNET_BACKEND if it is set, else "wasm" where it loads, else "reference".
+ */
 export function getBackend(): Backend {
-  if (current === null) current = loadWasmBackend({ fused: false }) ?? referenceBackend;
+  if (current === null) {
+    const chosen = globalThis.process?.env?.SCRATCHNET_BACKEND;
+    current = chosen ? setBackend(chosen as BackendName) : (loadWasmBackend({ fused: false }) ?? referenceBackend);
+  }
   return current;
 }
 

@@ -84,6 +84,7 @@ export class Layer {
    */
   backward(dA: Matrix, needDX = true): Matrix | null {
     const { Z, A, dZ } = this.lastPass();
+    checkSameShape("dA", dA, "A", A);
     activationBackward(this.activation, Z, A, dA, dZ); // dZ = dA * f'(Z)  (n, nOut)
     return this.backwardFromDZ(dZ, needDX);
   }
@@ -96,7 +97,8 @@ export class Layer {
    *   dX = dZ W^T              (n, nIn), unless `needDX` is false
    */
   backwardFromDZ(dZ: Matrix, needDX = true): Matrix | null {
-    const { dX } = this.lastPass();
+    const { Z, dX } = this.lastPass();
+    checkSameShape("dZ", dZ, "Z", Z);
     matmulInto(this.X!, dZ, this.dW, true, false);
     if (this.db) sumRowsInto(dZ, this.db);
     if (!needDX) return null;
@@ -132,5 +134,11 @@ export class Layer {
   private lastPass(): Buffers {
     if (!this.last || !this.X) throw new Error("Layer: backward needs a forward pass first");
     return this.last;
+  }
+}
+
+function checkSameShape(name: string, m: Matrix, cachedName: string, cached: Matrix): void {
+  if (m.rows !== cached.rows || m.cols !== cached.cols) {
+    throw new RangeError(`Layer: ${name} has shape ${m.shape} but the last forward pass gave ${cachedName} ${cached.shape}`);
   }
 }

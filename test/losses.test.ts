@@ -1,7 +1,10 @@
 // Losses: values, gradients against finite differences, and finite results at probabilities 0 and 1.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { activate, getLoss, LOSS_NAMES, losses, Matrix, mseLoss, Network, RandomState } from "../src/index";
+import {
+  activate, binaryCrossEntropy, crossEntropy, fusedOutputGradient, getLoss, LOSS_NAMES, losses, Matrix, mse, mseLoss, Network, RandomState,
+  sigmoidActivation, softmaxActivation,
+} from "../src/index";
 
 test("values on a small example", () => {
   const yPred = Matrix.from([[0.5], [0.25]]), y = Matrix.from([[1], [0]]);
@@ -14,32 +17,26 @@ test("values on a small example", () => {
   assert.equal(mseLoss([1, 0, 0, 1], [0, 0, 0, 0]), 0.5);
 });
 
-test("each loss summed over chunks of rows, in order, gives its value bit for bit", () => {
-  const rng = new RandomState(4);
-  const n = 37, k = 3;
-  for (const name of LOSS_NAMES) {
-    const loss = getLoss(name);
-    const yPred = activate("softmax", rng.randn(n, k).scale(3));
-    const y =
-      name === "crossEntropy" ? Matrix.column(Array.from({ length: n }, (_, i) => (i * 7) % k))
-      : name === "binaryCrossEntropy" ? rng.rand(n, k).map(Math.round)
-      : rng.randn(n, k);
-    for (const sizes of [[37], [1, 36], [5, 5, 5, 22], [32, 5], Array(37).fill(1)]) {
-      let s = 0, start = 0;
-      for (const rows of sizes) {
-        const part = (m: Matrix) => new Matrix(rows, m.cols, m.data.subarray(start * m.cols, (start + rows) * m.cols));
-        s = loss.sum!(part(yPred), part(y), s);
-        start += rows;
-      }
-      assert.equal(s / loss.divisor!(n, k), loss.value(yPred, y), `${name} in chunks of ${sizes.slice(0, 4)}`);
-    }
+test("the fused output gradients are the loss's gradient through the activation's backward pass", () => {
+  const rng = new RandomState(5);
+  const Z = rng.randn(6, 4).scale(2), dZ = new Matrix(6, 4), dA = new Matrix(6, 4), chained = new Matrix(6, 4);
+  const cases = [
+    { loss: binaryCrossEntropy, act: sigmoidActivation, y: rng.rand(6, 4).map(Math.round) },
+    { loss: crossEntropy, act: softmaxActivation, y: Matrix.from([0, 3, 1, 1, 2, 0].map((c) => [0, 1, 2, 3].map((j) => +(j === c)))) },
+    { loss: crossEntropy, act: softmaxActivation, y: Matrix.column([0, 3, 1, 1, 2, 0]) },
+  ];
+  for (const { loss, act, y } of cases) {
+    const A = act.forward(Z, new Matrix(6, 4));
+    assert.equal(fusedOutputGradient(loss, act, A, y, dZ), dZ);
+    const yFull = y.cols === 1 ? Matrix.from(y.toFlatArray().map((c) => [0, 1, 2, 3].map((j) => +(j === c)))) : y;
+    act.backward(Z, A, loss.gradient(A, yFull, dA), chained);
+    assert.ok(dZ.maxAbsDiff(chained) < 1e-12, `${act.name} + ${loss.name}: ${dZ.maxAbsDiff(chained)}`);
   }
-  // One-hot targets sum the same way.
-  const p = activate("softmax", rng.randn(6, 4)), oneHot = Matrix.from([0, 3, 1, 1, 2, 0].map((c) => [0, 1, 2, 3].map((j) => +(j === c))));
-  const head = (m: Matrix, r: number) => new Matrix(r, m.cols, m.data.subarray(0, r * m.cols));
-  const tail = (m: Matrix, r: number) => new Matrix(m.rows - r, m.cols, m.data.subarray(r * m.cols));
-  const ce = losses.crossEntropy;
-  assert.equal(ce.sum!(tail(p, 4), tail(oneHot, 4), ce.sum!(head(p, 4), head(oneHot, 4), 0)) / ce.divisor!(6, 4), ce.value(p, oneHot));
+  // Every other pair has no shortcut: null, and dZ untouched.
+  const before = dZ.clone();
+  assert.equal(fusedOutputGradient(mse, sigmoidActivation, Z, Z, dZ), null);
+  assert.equal(fusedOutputGradient(binaryCrossEntropy, softmaxActivation, Z, Z, dZ), null);
+  assert.ok(dZ.equals(before));
 });
 
 test("each gradient dL/dyPred matches a central difference of its value", () => {

@@ -63,17 +63,26 @@ function newestMtime(dir: string, suffix: string): number {
   return newest;
 }
 
-/** Builds dist/ (npm run build) when src/ or tsconfig.json is newer than dist/index.js. */
+/**
+ * Builds dist/ as `npm run build` does (the TypeScript, then the WebAssembly kernels) when src/
+ * or tsconfig.json is newer than dist/index.js or dist/kernels.wasm.
+ */
 export function buildLibrary(): void {
-  const out = join(ROOT, "dist", "index.js");
+  const outputs = ["index.js", "kernels.wasm", "kernels-fma.wasm"].map((f) => join(ROOT, "dist", f));
   const newestSource = Math.max(newestMtime(join(ROOT, "src"), ".ts"), statSync(join(ROOT, "tsconfig.json")).mtimeMs);
-  if (existsSync(out) && statSync(out).mtimeMs >= newestSource) return;
+  if (outputs.every((out) => existsSync(out) && statSync(out).mtimeMs >= newestSource)) return;
   log("building the library (npm run build)");
-  const result = spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "tsconfig.json")], {
-    cwd: ROOT,
-    stdio: "inherit",
-  });
-  if (result.status !== 0) throw new SetupError("the library does not build: fix the errors above (npm run build)");
+  const asc = join(ROOT, "node_modules", "assemblyscript", "bin", "asc.js");
+  const kernels = ["src/backends/assembly/kernels.ts", "--config", "src/backends/assembly/asconfig.json", "--target"];
+  const steps = [
+    [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "tsconfig.json")],
+    [asc, ...kernels, "plain"],
+    [asc, ...kernels, "fma"],
+  ];
+  for (const step of steps) {
+    const result = spawnSync(process.execPath, step, { cwd: ROOT, stdio: "inherit" });
+    if (result.status !== 0) throw new SetupError("the library does not build: fix the errors above (npm run build)");
+  }
 }
 
 /**

@@ -182,6 +182,13 @@ class WasmBackend implements Backend {
       p.at[3] = w === null ? 0 : w.data.byteOffset;
       return p;
     }
+    return this.placeCopies(x, y, z, w);
+  }
+
+  /** `place` for operands not all in one arena: copies of them in the scratch memory. */
+  private placeCopies(x: Matrix, y: Matrix, z: Matrix | null, w: Matrix | null): Placement {
+    // (Apart from `place`: its closures would make every call of `place` allocate their context.)
+    const p = this.placement;
     const operands = [x, y, z, w].filter((m): m is Matrix => m !== null);
     const s = this.scratchFor(operands.reduce((sum, m) => sum + align(m.data.byteLength), 16));
     let at = s.top;

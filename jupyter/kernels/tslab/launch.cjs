@@ -10,6 +10,17 @@
  */
 const { join } = require("path");
 
+// An error thrown inside the library points into its TypeScript source (src/*.ts), through the
+// source maps that `npm run build` writes beside dist/, not into the compiled lines.
+process.setSourceMapsEnabled(true);
+
+// The opt-in backend with fused multiply-adds (SCRATCHNET_BACKEND=wasm-fma) needs WebAssembly's
+// relaxed SIMD, behind a V8 flag on Node 20 and 21. The launcher passes it; the library never does.
+const major = Number(process.versions.node.split(".")[0]);
+if (process.env.SCRATCHNET_BACKEND === "wasm-fma" && major < 22) {
+  require("v8").setFlagsFromString("--experimental-wasm-relaxed-simd");
+}
+
 const parent = process.ppid;
 setInterval(() => {
   if (process.ppid !== parent) process.exit(0);
