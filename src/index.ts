@@ -21,3 +21,4 @@ export * from "./plot";
 export * from "./io";
 export * from "./check";
 export { matmulReference, addRowReference, sumRowsReference, sgdStepReference } from "./backends/reference";
+export * from "./course";

@@ -1,7 +1,7 @@
 // Every number the three articles print (or that their code gives under NumPy's seed) is a test here.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Matrix, mseLoss, Network, Neuron, RandomState, sigmoid } from "../src/index";
+import { buildNetwork, Matrix, mseLoss, Network, Neuron, PARAM_NAMES, paramsOf, RandomState, sigmoid, startingParams } from "../src/index";
 
 /** |actual - expected| <= rel * |expected|. */
 function assertClose(actual: number, expected: number, rel: number, what: string): void {
@@ -62,6 +62,23 @@ test("article 000: per-sample SGD for 1000 epochs gives NumPy's losses and predi
   assertClose(frank, 0.03985037150045077, 1e-9, "Frank");
   // The article prints these to three decimals: Emily is female, Frank male.
   assert.ok(emily > 0.5 && frank < 0.5);
+});
+
+test("article 000: buildNetwork, startingParams and paramsOf name the nine numbers as the article does", () => {
+  const p = startingParams(0);
+  assert.deepEqual(Object.keys(p), [...PARAM_NAMES]);
+  assert.equal(p.w1, 1.764052345967664);
+  const net = buildNetwork(p);
+  assert.deepEqual(net.toJSON(), article000Network().toJSON());
+  assert.deepEqual(paramsOf(net), p);
+  // h1 = sigmoid(w1 x0 + w2 x1 + b1), h2 = sigmoid(w3 x0 + w4 x1 + b2), o = sigmoid(w5 h1 + w6 h2 + b3)
+  const [x0, x1] = PEOPLE_X[0];
+  const h1 = sigmoid(p.w1 * x0 + p.w2 * x1 + p.b1), h2 = sigmoid(p.w3 * x0 + p.w4 * x1 + p.b2);
+  assert.equal(net.predict([PEOPLE_X[0]]).get(0, 0), sigmoid(p.w5 * h1 + p.w6 * h2 + p.b3));
+  // Gradients read back by name: dL/db3 for Alice alone is -2 (y - o) o (1 - o).
+  const o = net.predict([PEOPLE_X[0]]).get(0, 0);
+  assertClose(paramsOf(net.gradients([PEOPLE_X[0]], [1], "mse")).b3, -2 * (1 - o) * o * (1 - o), 1e-12, "dL/db3");
+  assert.throws(() => paramsOf(new Network({ sizes: [2, 3, 1], activations: ["sigmoid", "sigmoid"] })), /2-2-1/);
 });
 
 test("article 001: 1500 full-batch iterations on Loy's data give NumPy's predictions", () => {
