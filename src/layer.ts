@@ -99,10 +99,10 @@ export class Layer {
   backwardFromDZ(dZ: Matrix, needDX = true): Matrix | null {
     const { Z, dX } = this.lastPass();
     checkSameShape("dZ", dZ, "Z", Z);
-    matmulInto(this.X!, dZ, this.dW, true, false);
-    if (this.db) sumRowsInto(dZ, this.db);
+    matmulInto(this.X!, dZ, this.dW, true, false); // dW = X^T dZ   (nIn, nOut)
+    if (this.db) sumRowsInto(dZ, this.db); // db = column sums of dZ   (1, nOut)
     if (!needDX) return null;
-    return matmulInto(dZ, this.W, dX, false, true);
+    return matmulInto(dZ, this.W, dX, false, true); // dX = dZ W^T   (n, nIn)
   }
 
   /** Z from the last forward pass, before the activation. Z: (n, nOut) */
