@@ -67,13 +67,28 @@ function newestMtime(dir: string, suffix: string): number {
 export function buildLibrary(): void {
   const out = join(ROOT, "dist", "index.js");
   const newestSource = Math.max(newestMtime(join(ROOT, "src"), ".ts"), statSync(join(ROOT, "tsconfig.json")).mtimeMs);
-  if (existsSync(out) && statSync(out).mtimeMs >= newestSource) return;
+  if (existsSync(out) && statSync(out).mtimeMs >= newestSource) return buildWidgets();
   log("building the library (npm run build)");
   const result = spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "tsconfig.json")], {
     cwd: ROOT,
     stdio: "inherit",
   });
   if (result.status !== 0) throw new SetupError("the library does not build: fix the errors above (npm run build)");
+  buildWidgets();
+}
+
+/**
+ * Builds the browser bundle dist/widgets.js (npm run build:widgets) when src/ or the compiled
+ * kernels are newer than it: showWidget() sends it to the notebook and the export copies it.
+ */
+export function buildWidgets(): void {
+  const out = join(ROOT, "dist", "widgets.js");
+  const kernels = join(ROOT, "dist", "kernels.wasm");
+  const newest = Math.max(newestMtime(join(ROOT, "src"), ".ts"), existsSync(kernels) ? statSync(kernels).mtimeMs : 0);
+  if (existsSync(out) && statSync(out).mtimeMs >= newest) return;
+  log("building the widgets' browser bundle (npm run build:widgets)");
+  const result = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "build-widgets.ts")], { cwd: ROOT, stdio: "inherit" });
+  if (result.status !== 0) throw new SetupError("the widgets' bundle does not build: fix the errors above (npm run build:widgets)");
 }
 
 /**

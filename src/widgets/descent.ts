@@ -215,7 +215,8 @@ export function mountDescent(root: HTMLElement, options: DescentOptions = {}): D
 
   map.el.addEventListener("click", (ev) => {
     const rect = map.el.getBoundingClientRect();
-    const [a, b] = map.toData(ev.clientX - rect.left, ev.clientY - rect.top);
+    // rect is on screen, scaled when the page is (reveal.js scales its slides): back to CSS pixels
+    const [a, b] = map.toData(((ev.clientX - rect.left) * map.width) / rect.width, ((ev.clientY - rect.top) * map.height) / rect.height);
     if (a < lo || a > hi || b < lo || b > hi) return;
     start(a, b);
   });

@@ -54,8 +54,11 @@ export interface PlaygroundController {
   losses(): number[];
   /** Every layer's W and b as nested arrays. */
   weights(): { W: number[][]; b: number[] | null }[];
-  /** Frames drawn and epochs trained while running, and the milliseconds they took. */
-  stats(): { frames: number; epochs: number; ms: number; backend: string };
+  /**
+   * While running: frames drawn, epochs trained, the milliseconds spent in them (training and
+   * drawing) and the wall-clock milliseconds spent running (what frames/s and epochs/s divide by).
+   */
+  stats(): { frames: number; epochs: number; ms: number; wallMs: number; backend: string };
   train(): void;
   pause(): void;
   step(): void;
@@ -124,7 +127,8 @@ export function mountPlayground(root: HTMLElement, options: PlaygroundOptions = 
   let history: number[] = [];
   let running = false;
   let frame = 0;
-  const stats = { frames: 0, epochs: 0, ms: 0 };
+  const stats = { frames: 0, epochs: 0, ms: 0, wallMs: 0 };
+  let runningSince = 0;
 
   const readConfig = (): PlaygroundConfig | string => {
     const sizes = hidden.input.value.split(/[\s,]+/).filter((s) => s !== "").map(Number);
@@ -202,6 +206,7 @@ export function mountPlayground(root: HTMLElement, options: PlaygroundOptions = 
   function train() {
     if (running) return;
     running = true;
+    runningSince = performance.now();
     trainBtn.disabled = true;
     pauseBtn.disabled = false;
     say("Training…");
@@ -214,6 +219,7 @@ export function mountPlayground(root: HTMLElement, options: PlaygroundOptions = 
       return;
     }
     running = false;
+    stats.wallMs += performance.now() - runningSince;
     cancelAnimationFrame(frame);
     trainBtn.disabled = false;
     pauseBtn.disabled = true;
@@ -361,7 +367,7 @@ export function mountPlayground(root: HTMLElement, options: PlaygroundOptions = 
     epoch: () => history.length,
     losses: () => history.slice(),
     weights: () => net.layers.map((l) => ({ W: l.W.toArray(), b: l.b ? l.b.toFlatArray() : null })),
-    stats: () => ({ ...stats, backend: getBackend().name }),
+    stats: () => ({ ...stats, wallMs: stats.wallMs + (running ? performance.now() - runningSince : 0), backend: getBackend().name }),
     train,
     pause,
     step,
