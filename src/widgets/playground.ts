@@ -207,8 +207,10 @@ export function mountPlayground(root: HTMLElement, options: PlaygroundOptions = 
     if (running) return;
     running = true;
     runningSince = performance.now();
+    const hadFocus = document.activeElement === trainBtn;
     trainBtn.disabled = true;
     pauseBtn.disabled = false;
+    if (hadFocus) pauseBtn.focus(); // a disabled button drops the focus: hand it to Pause
     say("Training…");
     frame = requestAnimationFrame(loop);
   }
@@ -221,8 +223,10 @@ export function mountPlayground(root: HTMLElement, options: PlaygroundOptions = 
     running = false;
     stats.wallMs += performance.now() - runningSince;
     cancelAnimationFrame(frame);
+    const hadFocus = document.activeElement === pauseBtn;
     trainBtn.disabled = false;
     pauseBtn.disabled = true;
+    if (hadFocus) trainBtn.focus();
     say(`Paused at epoch ${history.length}, loss ${fmtLoss(history.at(-1))}.`);
   }
   function step() {
