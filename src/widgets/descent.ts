@@ -13,7 +13,7 @@ import type { LossName } from "../losses";
 import { Matrix } from "../matrix";
 import { Network, NetworkJSON } from "../network";
 import { RandomState } from "../random";
-import { button, Canvas, contourSegments, h, linspace, rampColor, slider, textInput } from "./ui";
+import { button, Canvas, contourSegments, figure, h, linspace, rampColor, slider, textInput } from "./ui";
 
 /** One weight: W[row][col] of layer `layer` (0 is the first hidden layer). */
 export interface WeightRef {
@@ -100,7 +100,7 @@ export function mountDescent(root: HTMLElement, options: DescentOptions = {}): D
   root.append(
     h("div", { class: "snw-controls", role: "group", "aria-label": "gradient descent settings" }, lr.wrap, startA.wrap, startB.wrap, go, stop),
     readout,
-    h("figure", {}, map.el, h("figcaption", {}, `The ${loss.toUpperCase()} over (${names[0]}, ${names[1]}), the other parameters fixed: dark is low. Click a point to start there.`)),
+    figure(map, `The ${loss.toUpperCase()} over (${names[0]}, ${names[1]}), the other parameters fixed: dark is low. Click a point to start there.`),
     message,
   );
 

@@ -4,7 +4,7 @@
  * and as a point on the sigmoid curve.
  */
 import { Neuron, sigmoid } from "../neuron";
-import { Canvas, h, slider } from "./ui";
+import { Canvas, figure, h, slider } from "./ui";
 
 export interface NeuronOptions {
   weights?: [number, number];
@@ -40,7 +40,7 @@ export function mountNeuron(root: HTMLElement, options: NeuronOptions = {}): Neu
     h("div", { class: "snw-row" },
       h("div", { class: "snw-sliders", role: "group", "aria-label": "the neuron's weights, bias and inputs" },
         w1.wrap, w2.wrap, b.wrap, x1.wrap, x2.wrap),
-      h("figure", {}, plot.el, h("figcaption", {}, "The sigmoid σ(z); the dot is this neuron's z and output."))),
+      figure(plot, "The sigmoid σ(z); the dot is this neuron's z and output.")),
     formula,
     readout,
   );

@@ -15,7 +15,7 @@ import { getBackend } from "../kernels";
 import { Matrix } from "../matrix";
 import { FitOptions, Network } from "../network";
 import type { OptimizerName } from "../optimizers";
-import { button, Canvas, checkbox, contourSegments, h, linspace, probabilityColor, select, textInput } from "./ui";
+import { button, Canvas, checkbox, contourSegments, figure, h, linspace, probabilityColor, select, textInput } from "./ui";
 
 export interface PlaygroundOptions {
   /** Hidden layer sizes (default [4, 8], the course's [2, 4, 8, 1]). */
@@ -108,16 +108,16 @@ export function mountPlayground(root: HTMLElement, options: PlaygroundOptions = 
   const readout = h("div", { class: "snw-readout snw-progress" });
   hidden.input.removeAttribute("aria-describedby");
 
-  const boundary = new Canvas(360, 360, -EXTENT, EXTENT, -EXTENT, EXTENT, { l: 34, r: 8, t: 8, b: 30 }, "decision boundary");
-  const lossPlot = new Canvas(320, 200, 1, 2, 0, 1, { l: 44, r: 10, t: 10, b: 30 }, "loss curve");
+  const boundary = new Canvas(340, 340, -EXTENT, EXTENT, -EXTENT, EXTENT, { l: 34, r: 8, t: 8, b: 30 }, "decision boundary");
+  const lossPlot = new Canvas(320, 200, 1, 2, 0, 1, { l: 44, r: 20, t: 10, b: 30 }, "loss curve");
   root.append(
     h("div", { class: "snw-controls", role: "group", "aria-label": "network and training settings" },
       hidden.wrap, activation.wrap, rate.wrap, optimizer.wrap, batch.wrap, seed.wrap, speed.wrap, lines.wrap),
     h("div", { class: "snw-controls", role: "group", "aria-label": "training" }, trainBtn, pauseBtn, stepBtn, resetBtn),
     readout,
     h("div", { class: "snw-row" },
-      h("figure", {}, boundary.el, h("figcaption", {}, "The rings (blue: outer, label 0; orange: inner, label 1), the network's output behind them and its 0.5 line.")),
-      h("figure", {}, lossPlot.el, h("figcaption", {}, "Binary cross-entropy on all 300 points after each epoch."))),
+      figure(boundary, "The rings (blue: outer, label 0; orange: inner, label 1), the network's output behind them and its 0.5 line."),
+      figure(lossPlot, "Binary cross-entropy on all 300 points after each epoch.")),
     message,
   );
 

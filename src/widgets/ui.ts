@@ -184,6 +184,13 @@ export class Canvas {
   }
 }
 
+/** A <figure> of a canvas and its caption, no wider than the canvas (so two fit side by side). */
+export function figure(canvas: Canvas, caption: string): HTMLElement {
+  const f = h("figure", {}, canvas.el, h("figcaption", {}, caption));
+  f.style.width = `${canvas.width}px`;
+  return f;
+}
+
 /** The two classes' colours, as the course's plotly figures use them (plot.ts CLASS_COLORS). */
 export const BLUE: [number, number, number] = [0x1f, 0x77, 0xb4];
 export const ORANGE: [number, number, number] = [0xff, 0x7f, 0x0e];
@@ -192,7 +199,7 @@ export const ORANGE: [number, number, number] = [0xff, 0x7f, 0x0e];
 export function probabilityColor(p: number, out: Uint8ClampedArray, at: number): void {
   const t = Math.max(0, Math.min(1, p));
   const [c, s] = t < 0.5 ? [BLUE, (0.5 - t) * 2] : [ORANGE, (t - 0.5) * 2];
-  const k = 0.55 * s; // how much of the class colour over white
+  const k = 0.45 * s; // how much of the class colour over white
   out[at] = 255 + (c[0] - 255) * k;
   out[at + 1] = 255 + (c[1] - 255) * k;
   out[at + 2] = 255 + (c[2] - 255) * k;
@@ -260,7 +267,7 @@ export function ensureStyles(): void {
 [data-widget] .snw-readout { font-variant-numeric: tabular-nums; margin: 4px 0; }
 [data-widget] .snw-error { color: #b00020; }
 [data-widget] canvas { display: block; }
-[data-widget] figure { margin: 0; }
+[data-widget] figure { margin: 0; flex: none; }
 [data-widget] figcaption { font-size: 12px; color: #555; }
 `;
   document.head.append(style);

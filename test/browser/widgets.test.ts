@@ -11,7 +11,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { existsSync, readFileSync, rmSync } from "fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "fs";
 import { basename, join } from "path";
 import { pathToFileURL } from "url";
 import { loadavg } from "os";
@@ -19,7 +19,7 @@ import type { Page } from "playwright-core";
 import { exportSite } from "../../scripts/export";
 import { listNotebooks, readNotebook, sourceOf } from "../../scripts/lib/notebooks";
 import { NOTEBOOKS, ROOT } from "../../scripts/lib/project";
-import { Chromium, guardedContext, launchChromium, screenshot, waitForPlots } from "./chromium";
+import { Chromium, SCREENSHOTS, guardedContext, launchChromium, screenshot, waitForPlots } from "./chromium";
 import { canvasImage, waitForWidgets, writeWidgetPage } from "./widget-page";
 
 const SITE = join(ROOT, "site");
@@ -196,6 +196,9 @@ describe("the widgets, offline in Chromium", () => {
       await p.keyboard.press("Enter");
       assert.equal(await p.locator("[data-widget] button[name=train]").isEnabled(), true, "Enter on Pause paused");
       assert.equal(await p.evaluate(() => (document.activeElement as HTMLButtonElement | null)?.name), "train", "and gave the focus back to Train");
+      await p.locator("[data-widget] input[name=showLines]").check();
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      await p.locator("[data-widget]").screenshot({ path: join(SCREENSHOTS, "widgets-playground.png") }); // the README's picture
       const fps = (1000 * stats.frames) / stats.wallMs;
       const eps = (1000 * stats.epochs) / stats.wallMs;
       process.stdout.write(
