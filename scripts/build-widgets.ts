@@ -22,6 +22,8 @@ const ROOT = join(__dirname, "..");
 export const WIDGETS_BUNDLE = join(ROOT, "dist", "widgets.js");
 const ENTRY = join(ROOT, "src", "widgets", "entry.ts");
 const KERNELS = join(ROOT, "dist", "kernels.wasm");
+/** The largest module Chrome compiles synchronously on the main thread. */
+const MAX_SYNC_WASM = 4096;
 
 /** The browser's replacements for Node-only modules. */
 const browserSwaps: Plugin = {
@@ -30,7 +32,13 @@ const browserSwaps: Plugin = {
     b.onResolve({ filter: /\/wasm-bytes$/ }, () => ({ path: "wasm-bytes", namespace: "scratchnet-browser" }));
     b.onResolve({ filter: /^(fs|path)$/ }, (args) => ({ path: args.path, namespace: "scratchnet-node-stub" }));
     b.onLoad({ filter: /.*/, namespace: "scratchnet-browser" }, () => {
-      const plain = existsSync(KERNELS) ? readFileSync(KERNELS).toString("base64") : "";
+      const bytes = existsSync(KERNELS) ? readFileSync(KERNELS) : null;
+      // wasm.ts compiles with a synchronous `new WebAssembly.Module`, which Chrome refuses on the
+      // main thread past 4 KB: bigger kernels would throw, so the page runs the reference loops.
+      if (bytes && bytes.length > MAX_SYNC_WASM) {
+        process.stderr.write(`build:widgets: dist/kernels.wasm is ${bytes.length} bytes, over Chrome's ${MAX_SYNC_WASM} for a synchronous compile: the bundle leaves it out and pages run the reference backend\n`);
+      }
+      const plain = bytes && bytes.length <= MAX_SYNC_WASM ? bytes.toString("base64") : "";
       return {
         loader: "ts",
         contents:
@@ -79,12 +87,13 @@ export async function buildWidgets(options: { minify?: boolean } = {}): Promise<
     logLevel: "warning",
   });
   if (result.errors.length > 0) throw new Error(`build:widgets failed:\n${result.errors.map((e) => e.text).join("\n")}`);
-  return { file: WIDGETS_BUNDLE, bytes: statSync(WIDGETS_BUNDLE).size, wasm: existsSync(KERNELS) };
+  const wasm = existsSync(KERNELS) && statSync(KERNELS).size <= MAX_SYNC_WASM;
+  return { file: WIDGETS_BUNDLE, bytes: statSync(WIDGETS_BUNDLE).size, wasm };
 }
 
 if (require.main === module) {
   buildWidgets().then(
-    (r) => process.stderr.write(`build:widgets: ${r.file} ${(r.bytes / 1024).toFixed(1)} KB${r.wasm ? ", with the wasm kernels" : ", WITHOUT the wasm kernels (run npm run build:kernels first)"}\n`),
+    (r) => process.stderr.write(`build:widgets: ${r.file} ${(r.bytes / 1024).toFixed(1)} KB${r.wasm ? ", with the wasm kernels" : ", WITHOUT the wasm kernels (not built, or over 4 KB)"}\n`),
     (err: unknown) => {
       process.stderr.write(`${(err as Error)?.message ?? String(err)}\n`);
       process.exit(1);
