@@ -85,7 +85,7 @@ export function mountPlayground(root: HTMLElement, options: PlaygroundOptions = 
 
   // --- controls
   const hidden = textInput("hidden layers", "hidden", (options.hidden ?? [4, 8]).join(", "), {
-    "aria-describedby": "", inputmode: "numeric", title: "sizes of the hidden layers, separated by commas (1 to 3 layers of 1 to 16 units)",
+    title: "sizes of the hidden layers, separated by commas (1 to 3 layers of 1 to 16 units)",
   });
   const activation = select("activation", "activation", ACTIVATIONS, options.activation ?? "relu");
   const rate = select("learning rate", "learningRate", RATES.map((r) => [r, r]), String(options.learningRate ?? 0.1));
@@ -106,7 +106,6 @@ export function mountPlayground(root: HTMLElement, options: PlaygroundOptions = 
   const resetBtn = button("↺ Reset", "reset");
   const message = h("div", { class: "snw-readout", role: "status", "aria-live": "polite" });
   const readout = h("div", { class: "snw-readout snw-progress" });
-  hidden.input.removeAttribute("aria-describedby");
 
   const boundary = new Canvas(340, 340, -EXTENT, EXTENT, -EXTENT, EXTENT, { l: 34, r: 8, t: 8, b: 30 }, "decision boundary");
   const lossPlot = new Canvas(320, 200, 1, 2, 0, 1, { l: 44, r: 20, t: 10, b: 30 }, "loss curve");
