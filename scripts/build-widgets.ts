@@ -9,7 +9,7 @@
  *   runs on its reference backend;
  * - `fs` and `path` (reached through datasets.ts, whose CSV readers the widgets never call)
  *   become stubs that throw if anything calls them, so nothing Node-only can work by accident.
- * - `Math.exp` becomes src/widgets/fdlibm.ts's e^x, the function Node 20's V8 computes, because
+ * - `Math.exp` and `Math.tanh` become src/widgets/fdlibm.ts's, the functions Node 20's V8 computes, because
  *   the browser's own Math.exp differs from it in the last bit (see fdlibm.ts), and the page's
  *   training must give Node's numbers.
  * The result is one IIFE script that sets `window.scratchnetWidgets`.
@@ -81,8 +81,8 @@ export async function buildWidgets(options: { minify?: boolean } = {}): Promise<
     legalComments: "none",
     outfile: WIDGETS_BUNDLE,
     plugins: [browserSwaps],
-    // Math.exp differs between engines in the last bit; the bundle computes e^x as Node 20 does.
-    define: { "Math.exp": "__scratchnetExp" },
+    // Math.exp and Math.tanh differ between engines in the last bit; the bundle computes them as Node 20 does.
+    define: { "Math.exp": "__scratchnetExp", "Math.tanh": "__scratchnetTanh" },
     inject: [join(ROOT, "src", "widgets", "fdlibm-inject.ts")],
     logLevel: "warning",
   });
