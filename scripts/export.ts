@@ -3,8 +3,9 @@
  *   node --import tsx scripts/export.ts [--out site] [--notebooks notebooks] [--jobs N] [--no-slides]
  * site/index.html lists the notebooks in reading order (title and summary from each notebook's
  * first markdown cell); site/NN-name.html is one executed notebook; site/slides/NN-name.slides.html
- * is its reveal.js deck, made of the cells tagged for slides; site/assets/ holds plotly.js, MathJax,
- * require.js, jQuery and reveal.js, so a page asks no other host for anything.
+ * is its reveal.js deck, made of the cells tagged for slides; site/assets/ holds plotly.js, the
+ * widgets' bundle (the library's browser build), MathJax, require.js, jQuery and reveal.js, so a
+ * page asks no other host for anything.
  * Each notebook is executed once, by one nbconvert process that writes its page and its deck (and
  * the executed .ipynb, when `executedDir` asks for it).
  * The site is built in a temporary folder next to it and swapped in only when every notebook ran;
@@ -15,6 +16,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { cpus } from "os";
 import { basename, dirname, join, relative, resolve, sep } from "path";
 import { escapeHtml, plotlyBundle } from "../src/plot";
+import { widgetsBundle } from "../src/show-widget";
 import { Notebook, listNotebooks, readNotebook, titleAndSummary } from "./lib/notebooks";
 import { JUPYTER_STATE, NOTEBOOKS, ROOT, SetupError, ensureJupyter, jupyterEnv, linkLibrary, buildLibrary } from "./lib/project";
 import { replaceDir } from "./lib/replace-dir";
@@ -151,7 +153,7 @@ function runNbconvert(
     const child = spawn(python, args, {
       cwd: dirname(notebook),
       env: jupyterEnv({
-        SCRATCHNET_PLOTLY_URL: "assets/plotly.min.js", SCRATCHNET_ERROR_FILE: errorFile,
+        SCRATCHNET_PLOTLY_URL: "assets/plotly.min.js", SCRATCHNET_WIDGETS_URL: "assets/widgets.js", SCRATCHNET_ERROR_FILE: errorFile,
         ...(executedFile ? { SCRATCHNET_EXECUTED_FILE: executedFile } : {}),
         ...(slidesFile ? { SCRATCHNET_SLIDES_FILE: slidesFile } : {}), ...env,
       }),
@@ -238,6 +240,7 @@ const MATHJAX_DROP = ["extensions/a11y/mathmaps/", "extensions/a11y/mathjax-sre.
 export function writeAssets(dir: string): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "plotly.min.js"), plotlyBundle());
+  writeFileSync(join(dir, "widgets.js"), widgetsBundle()); // the library's browser build, for showWidget's outputs
   cpSync(join(packageDir("requirejs"), "require.js"), join(dir, "require.js"));
   cpSync(join(packageDir("jquery"), "dist", "jquery.min.js"), join(dir, "jquery.min.js"));
   const mathjax = packageDir("mathjax");
@@ -303,7 +306,10 @@ function finishSlides(file: string, page: PageResult): void {
   // plotly.js comes with the first plot of a kernel session, which may sit in a cell not on a slide.
   const plotly = html.includes('class="scratchnet-plot"') && !html.includes('src="../assets/plotly.min.js"')
     ? '<script src="../assets/plotly.min.js"></script>\n' : "";
-  html = html.replace(/<\/head>/, () => `${SLIDES_STYLE}\n${plotly}</head>`);
+  // Likewise the widgets' bundle, sent with the session's first widget.
+  const widgets = html.includes("data-widget=") && !html.includes('src="../assets/widgets.js"')
+    ? '<script src="../assets/widgets.js"></script>\n' : "";
+  html = html.replace(/<\/head>/, () => `${SLIDES_STYLE}\n${plotly}${widgets}</head>`);
   html = html.replace(/<body[^>]*>/, (body) => `${body}\n${nav}`);
   writeFileSync(file, html);
 }

@@ -18,6 +18,7 @@ export * from "./csv";
 export * from "./dataframe";
 export * from "./metrics";
 export * from "./plot";
+export * from "./show-widget";
 export * from "./io";
 export * from "./check";
 export { matmulReference, addRowReference, sumRowsReference, sgdStepReference } from "./backends/reference";

@@ -70,7 +70,7 @@ function newestMtime(dir: string, suffix: string): number {
 export function buildLibrary(): void {
   const outputs = ["index.js", "kernels.wasm", "kernels-fma.wasm"].map((f) => join(ROOT, "dist", f));
   const newestSource = Math.max(newestMtime(join(ROOT, "src"), ".ts"), statSync(join(ROOT, "tsconfig.json")).mtimeMs);
-  if (outputs.every((out) => existsSync(out) && statSync(out).mtimeMs >= newestSource)) return;
+  if (outputs.every((out) => existsSync(out) && statSync(out).mtimeMs >= newestSource)) return buildWidgets();
   log("building the library (npm run build)");
   const asc = join(ROOT, "node_modules", "assemblyscript", "bin", "asc.js");
   const kernels = ["src/backends/assembly/kernels.ts", "--config", "src/backends/assembly/asconfig.json", "--target"];
@@ -83,6 +83,21 @@ export function buildLibrary(): void {
     const result = spawnSync(process.execPath, step, { cwd: ROOT, stdio: "inherit" });
     if (result.status !== 0) throw new SetupError("the library does not build: fix the errors above (npm run build)");
   }
+  buildWidgets();
+}
+
+/**
+ * Builds the browser bundle dist/widgets.js (npm run build:widgets) when src/ or the compiled
+ * kernels are newer than it: showWidget() sends it to the notebook and the export copies it.
+ */
+export function buildWidgets(): void {
+  const out = join(ROOT, "dist", "widgets.js");
+  const kernels = join(ROOT, "dist", "kernels.wasm");
+  const newest = Math.max(newestMtime(join(ROOT, "src"), ".ts"), existsSync(kernels) ? statSync(kernels).mtimeMs : 0);
+  if (existsSync(out) && statSync(out).mtimeMs >= newest) return;
+  log("building the widgets' browser bundle (npm run build:widgets)");
+  const result = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "build-widgets.ts")], { cwd: ROOT, stdio: "inherit" });
+  if (result.status !== 0) throw new SetupError("the widgets' bundle does not build: fix the errors above (npm run build:widgets)");
 }
 
 /**
