@@ -14,10 +14,10 @@
 
 /** Rows of op(B) per block: each tile sums over at most KC rows, then the next block adds to C. */
 const KC: i32 = 256;
-/** Columns of op(B) per block: a transposed block of KC x NC f64s (256 KB) stays in L2. */
+/** Columns of op(B) per block: a packed block of KC x NC f64s (256 KB) stays in L2. */
 const NC: i32 = 128;
 
-/** Scratch bytes that `gemm` needs at `work`: a block of op(B) when B is transposed, then 4 rows of op(A). */
+/** Scratch bytes that `gemm` needs at `work`: a packed block of op(B), then 4 rows of op(A). */
 export const GEMM_WORK_BYTES: i32 = (KC * NC + 4 * KC) * 8;
 
 /**
@@ -37,9 +37,9 @@ const FUSED_MADD: bool = isDefined(FUSED);
  * C (n, m) = op(A) (n, k) @ op(B) (k, m), plus the row `bias` (m values) when bias is not 0.
  * op(A)[i][p] is at a + i * aRow + p * aCol and op(B)[p][j] at b + p * bRow + j * bCol (strides
  * in bytes, so one function does X @ W, X^T @ dZ and dZ @ W^T). C is row-major, m columns.
- * `work` holds GEMM_WORK_BYTES of scratch. The tiles read op(B) in place when its columns are
- * adjacent (bCol = 8), else a copy of a block of it with adjacent columns; and they may read
- * one value past the last row of op(B), which the caller's memory must allow.
+ * `work` holds GEMM_WORK_BYTES of scratch. The tiles read op(B) in place or packed (see packB);
+ * in place, they may read one value past the last row of op(B), which the caller's memory must
+ * allow.
  */
 export function gemm(
   a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize, bCol: usize,
@@ -59,12 +59,10 @@ export function gemm(
       const kc = min(KC, k - pc);
       const more = pc > 0; // C holds the sums over the rows of op(B) before pc: add to them
       const last = pc + kc >= k; // then add the bias, after every product
-      let block = b + <usize>pc * bRow + <usize>jc * bCol, blockRow = bRow;
-      if (bCol != 8) {
-        transposeBlock(block, bRow, bCol, kc, nc, work);
-        block = work;
-        blockRow = <usize>nc << 3;
-      }
+      // op(B) is read in place when its columns are adjacent and few rows of A share it; else
+      // packed, which pays back over many rows of A and keeps each tile's reads contiguous.
+      const packed = bCol != 8 || n > 8;
+      if (packed) packB(b + <usize>pc * bRow + <usize>jc * bCol, bRow, bCol, kc, nc, work);
       for (let i = 0; i < n; i += 4) {
         const mr = min(4, n - i);
         let rows = a + <usize>i * aRow + <usize>pc * aCol, rowStep = aRow, colStep = aCol;
@@ -77,21 +75,36 @@ export function gemm(
         for (let q = 0; q < nc; q += 4) {
           const at = c + ((<usize>i * m + jc + q) << 3);
           const nr = min(4, nc - q);
-          const cols = block + (<usize>q << 3);
+          const cols = packed ? work + (<usize>q * kc << 3) : b + <usize>pc * bRow + (<usize>(jc + q) << 3);
+          const colsRow: usize = packed ? 32 : bRow;
           const add = bias && last ? bias + ((<usize>jc + q) << 3) : 0;
-          if (nr > 2) tile4x4(rows, rowStep, colStep, cols, blockRow, kc, at, ldc, mr, nr, more, add);
-          else tile4x2(rows, rowStep, colStep, cols, blockRow, kc, at, ldc, mr, nr, more, add);
+          if (nr > 2) tile4x4(rows, rowStep, colStep, cols, colsRow, kc, at, ldc, mr, nr, more, add);
+          else tile4x2(rows, rowStep, colStep, cols, colsRow, kc, at, ldc, mr, nr, more, add);
         }
       }
     }
   }
 }
 
-/** Copies kc rows and nc columns of op(B) (columns bCol bytes apart) into rows of nc adjacent f64s at `out`. */
-function transposeBlock(b: usize, bRow: usize, bCol: usize, kc: i32, nc: i32, out: usize): void {
-  for (let p = 0; p < kc; p++) {
-    const from = b + <usize>p * bRow, to = out + (<usize>p * nc << 3);
-    for (let j = 0; j < nc; j++) store<f64>(to + (<usize>j << 3), load<f64>(from + <usize>j * bCol));
+/**
+ * Copies kc rows and nc columns of op(B) into panels of 4 columns, each row of a panel 4 adjacent
+ * f64s (row p of panel q at (q kc + 4 p) f64s), zero-padded past column nc: a tile then reads its
+ * columns of B as one short contiguous stream.
+ */
+function packB(b: usize, bRow: usize, bCol: usize, kc: i32, nc: i32, out: usize): void {
+  for (let q = 0; q < nc; q += 4) {
+    const cols = min(4, nc - q);
+    let to = out + (<usize>q * kc << 3), from = b + <usize>q * bCol;
+    for (let p = 0; p < kc; p++) {
+      if (cols == 4 && bCol == 8) {
+        v128.store(to, v128.load(from));
+        v128.store(to, v128.load(from, 16), 16);
+      } else {
+        for (let j = 0; j < 4; j++) store<f64>(to + (<usize>j << 3), j < cols ? load<f64>(from + <usize>j * bCol) : 0);
+      }
+      to += 32;
+      from += bRow;
+    }
   }
 }
 
