@@ -71,6 +71,13 @@ export class Optimizer {
   /** Steps taken so far (Adam's t). */
   t = 0;
   private readonly slots: Float64Array[][];
+  /**
+   * beta1^t and beta2^t for Adam's bias corrections, as running products (one multiplication a
+   * step): every JavaScript engine gives the same bits for those, while Math.pow may differ in
+   * the last bit between Node and a browser.
+   */
+  private beta1t = 1;
+  private beta2t = 1;
 
   constructor(opt: OptimizerName | OptimizerConfig, learningRate: number, params: readonly Matrix[]) {
     this.config = optimizerConfig(opt, learningRate);
@@ -96,7 +103,9 @@ export class Optimizer {
       }
     } else {
       const { beta1: b1, beta2: b2, epsilon: eps } = this.config;
-      const c1 = 1 - b1 ** this.t, c2 = 1 - b2 ** this.t;
+      this.beta1t *= b1;
+      this.beta2t *= b2;
+      const c1 = 1 - this.beta1t, c2 = 1 - this.beta2t; // 1 - beta^t
       for (let k = 0; k < params.length; k++) {
         const p = params[k].data, g = grads[k].data, m = this.slots[0][k], v = this.slots[1][k];
         for (let i = 0; i < p.length; i++) {
@@ -135,6 +144,11 @@ export class Optimizer {
       });
     });
     this.t = state.t;
+    this.beta1t = this.beta2t = 1;
+    for (let i = 0; i < state.t; i++) {
+      this.beta1t *= this.config.beta1;
+      this.beta2t *= this.config.beta2;
+    }
     state.slots.forEach((slot, s) => slot.forEach((values, k) => this.slots[s][k].set(values)));
   }
 }
