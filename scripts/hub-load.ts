@@ -75,6 +75,9 @@ interface StudentResult {
   pssMiB?: number;
   serverRssMiB?: number;
   kernelRssMiB?: number;
+  step?: string;
+  /** network errors retried and websockets reopened: not failures, but counted */
+  retried?: string[];
 }
 
 const stats = (xs: (number | undefined)[]) => {
@@ -101,13 +104,17 @@ async function oneStudent(admin: HubClient, name: string, args: Args, delayMs: n
     await barrier; // everyone created: now they all start together (or staggered)
     await sleep(delayMs);
     const t0 = Date.now();
+    result.step = "starting the server";
     result.serverReadyS = (await student.startServer(args.timeout * 1000)) / 1000;
+    result.step = "reading the notebook";
     const notebook = await student.readNotebook(args.notebook);
     const cells = codeCells(notebook);
+    result.step = "opening the kernel";
     const tk = Date.now();
     result.kernelReadyS = (await student.openKernel(args.notebook, undefined, args.timeout * 1000)) / 1000;
     const atReady = kernelProcess(name, student.kernelId);
     result.kernelStartCpuS = atReady ? atReady.cpuMs / 1000 : undefined;
+    result.step = "Run All";
     const runs = await student.runAll(cells, args.timeout * 1000);
     const runMs = Math.max(...runs.map((r) => r.doneAt));
     result.firstCellS = (Date.now() - tk - runMs + runs[0].doneAt) / 1000;
@@ -116,6 +123,7 @@ async function oneStudent(admin: HubClient, name: string, args: Args, delayMs: n
     const after = kernelProcess(name, student.kernelId);
     result.kernelCpuAfterS = after ? after.cpuMs / 1000 : undefined;
     const problems = neuronProblemsFor(args.notebook, cells, runs);
+    result.step = "saving the notebook";
     const saved = withOutputs(notebook, cells, runs);
     await student.saveNotebook(args.notebook, saved);
     const back = await student.readNotebook(args.notebook);
@@ -123,9 +131,11 @@ async function oneStudent(admin: HubClient, name: string, args: Args, delayMs: n
     if (outputsBack === 0) problems.push("the saved notebook came back without outputs");
     if (problems.length) throw new Error(problems.join("; "));
     result.ok = true;
+    delete result.step;
   } catch (e) {
-    result.failure = (e as Error).message;
+    result.failure = `${result.step ?? "creating the user"}: ${(e as Error).message}`;
   } finally {
+    result.retried = [...(student?.client.retries ?? []), ...(student?.reconnects ?? [])];
     done();
   }
   // Memory once every student has run: all servers and kernels alive at once.
@@ -225,6 +235,7 @@ async function loadTest(args: Args, admin: HubClient): Promise<void> {
     machine: { cores: cpus().length, memoryGiB: round(totalmem() / 2 ** 30, 1), loadBefore: before.load, loadAfter: loadavg().map((x) => round(x)) },
     wallS: round(wallS),
     failures: results.filter((r) => !r.ok).map((r) => ({ name: r.name, failure: r.failure })),
+    retried: results.flatMap((r) => (r.retried ?? []).map((why) => `${r.name}: ${why}`)),
     serverReadyS: statsOf(results, "serverReadyS"),
     kernelReadyS: statsOf(results, "kernelReadyS"),
     firstCellS: statsOf(results, "firstCellS"),
@@ -241,7 +252,8 @@ async function loadTest(args: Args, admin: HubClient): Promise<void> {
     results,
   };
   mkdirSync(args.out, { recursive: true });
-  const base = join(args.out, `hub-load-${args.students}`);
+  const which = args.notebook === "01-neuron.ipynb" ? "" : `-${args.notebook.replace(/\.ipynb$/, "")}`;
+  const base = join(args.out, `hub-load-${args.students}${which}`);
   writeFileSync(`${base}.json`, JSON.stringify(report, null, 2) + "\n");
   writeFileSync(`${base}.md`, markdown(report));
   process.stderr.write(markdown(report));
@@ -284,6 +296,7 @@ function markdown(r: any): string {
     "",
     `Memory in use on the machine: ${r.memoryUsedMiB.before} MiB before, ${r.memoryUsedMiB.peak} MiB at the peak (${r.memoryUsedMiB.growthPerStudent} MiB more per student; other work on the machine counts too).`,
     "",
+    r.retried.length ? `Retried (network errors on idempotent requests, websockets reopened; not failures): ${r.retried.length}\n${r.retried.map((x: string) => `- ${x}`).join("\n")}\n` : "Retried: nothing.\n",
     r.failures.length ? `Failures (${r.failures.length}):\n${r.failures.map((f: any) => `- ${f.name}: ${f.failure}`).join("\n")}` : "Failures: none.",
     "",
   ].join("\n");

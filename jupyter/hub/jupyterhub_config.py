@@ -200,4 +200,6 @@ if CULL_MINUTES > 0:
 c.Spawner.args = args
 # Thirty students starting at once on two cores take tens of seconds: wait for them.
 c.Spawner.start_timeout = 180
+# How often the hub checks that each server is still there (a culled server stops by itself).
+c.Spawner.poll_interval = 10
 c.Spawner.http_timeout = 180

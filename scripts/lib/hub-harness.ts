@@ -10,7 +10,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { ROOT } from "./project";
-import { HubClient, isRoot, pidsOfUid, portFree, runningHubPid, runningProxy, sleep, stopPid, systemUsers, tail, waitFor } from "./hub";
+import { HubClient, isRoot, pidsOfUid, portFree, runningHubPid, runningProxy, stopPid, systemUsers, tail, waitFor } from "./hub";
 
 export interface TestHubOptions {
   port?: number;
@@ -131,7 +131,9 @@ export class TestHub {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const done = new Promise((r) => child.once("exit", r));
     child.kill("SIGINT");
-    await Promise.race([done, sleep(60_000)]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([done, new Promise((r) => (timer = setTimeout(r, 60_000)))]);
+    clearTimeout(timer);
     if (child.exitCode === null && child.signalCode === null) {
       child.kill("SIGKILL");
       await done;

@@ -139,6 +139,7 @@ export class Student {
   readonly client: HubClient;
   kernelId = "";
   socket?: KernelSocket;
+  reconnects: string[] = [];
 
   constructor(
     readonly name: string,
@@ -191,21 +192,27 @@ export class Student {
    */
   async openKernel(notebook: string, existing?: string, timeoutMs = 300_000): Promise<number> {
     const t0 = Date.now();
+    this.socket?.close();
+    this.socket = undefined;
     if (existing) this.kernelId = existing;
     else {
       const r = await this.api("POST", "/sessions", { path: notebook, name: notebook, type: "notebook", kernel: { name: "tslab" } });
       if (r.status !== 201) throw new Error(`starting ${this.name}'s kernel: ${r.status} ${r.text.slice(0, 300)}`);
       this.kernelId = r.json.kernel.id;
     }
-    this.socket?.close();
-    this.socket = new KernelSocket(this.wsUrl(this.kernelId));
-    await this.socket.ready();
-    // A kernel that is still starting does not answer yet: ask again until it does.
+    // A kernel that is still starting does not answer yet: ask again until it does. A websocket
+    // closed before that is opened again, as the Notebook page does (counted in `reconnects`).
     for (;;) {
+      if (!this.socket || this.socket.closed) {
+        if (this.socket) this.reconnects.push(`kernel websocket closed while the kernel started (after ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+        if (this.reconnects.length > 3) throw new Error(`${this.name}'s kernel websocket closed ${this.reconnects.length} times`);
+        this.socket?.close();
+        this.socket = new KernelSocket(this.wsUrl(this.kernelId));
+        await this.socket.ready();
+      }
       const { result } = this.socket.send("kernel_info_request", {}, 5000);
       const r = await result;
       if (r.reply) return Date.now() - t0;
-      if (this.socket.closed) throw new Error(`${this.name}'s kernel websocket closed`);
       if (Date.now() - t0 > timeoutMs) throw new Error(`${this.name}'s kernel did not answer within ${timeoutMs / 1000} s`);
     }
   }

@@ -327,7 +327,29 @@ export class HubClient {
     readonly token: string,
   ) {}
 
+  /** Network errors retried so far (idempotent requests only), for the load test's report. */
+  retries: string[] = [];
+
+  /**
+   * One request. A network error (a kept-alive connection closed under us, a reset) is retried up
+   * to 3 times for idempotent methods (GET, PUT, DELETE), as a browser retries them, and recorded
+   * in `retries`; otherwise it is thrown with its cause.
+   */
   async request(method: string, path: string, body?: unknown, token = this.token): Promise<{ status: number; json: any; text: string }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once(method, path, body, token);
+      } catch (e) {
+        const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+        const why = `${method} ${path.replace(/token=[^&]+/, "token=…")}: ${(e as Error).message}${cause ? ` (${cause.code ?? ""} ${cause.message ?? ""})` : ""}`;
+        if (attempt > 3 || !["GET", "PUT", "DELETE"].includes(method) || (e as Error).name === "TimeoutError") throw new Error(why);
+        this.retries.push(why);
+        await sleep(500 * attempt);
+      }
+    }
+  }
+
+  private async once(method: string, path: string, body: unknown, token: string): Promise<{ status: number; json: any; text: string }> {
     const res = await fetch(this.base + path, {
       method,
       headers: { Authorization: `token ${token}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
