@@ -202,17 +202,31 @@ export class Student {
     }
     // A kernel that is still starting does not answer yet: ask again until it does. A websocket
     // closed before that is opened again, as the Notebook page does (counted in `reconnects`).
+    // A kernel that never answers on two websockets in a row is restarted once, as a student
+    // would (Kernel > Restart), and that is counted too: tslab 1.0.22 can lose its iopub socket
+    // on an overloaded machine ("Socket is busy writing", EBUSY from zeromq), and the Notebook
+    // server then times out every websocket to that kernel.
+    let restarted = false;
+    let openedAt = Date.now();
     for (;;) {
       if (!this.socket || this.socket.closed) {
-        if (this.socket) this.reconnects.push(`kernel websocket closed while the kernel started (after ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-        if (this.reconnects.length > 3) throw new Error(`${this.name}'s kernel websocket closed ${this.reconnects.length} times`);
+        if (this.socket) this.reconnects.push(`kernel websocket closed before the kernel answered (after ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+        if (this.reconnects.length >= 2 && !restarted) {
+          restarted = true;
+          const r = await this.api("POST", `/kernels/${this.kernelId}/restart`);
+          this.reconnects.push(`kernel restarted after it never answered (restart: ${r.status})`);
+        }
+        if (this.reconnects.length > 5) throw new Error(`${this.name}'s kernel websocket closed ${this.reconnects.length} times: ${this.reconnects.join("; ")}`);
         this.socket?.close();
         this.socket = new KernelSocket(this.wsUrl(this.kernelId));
         await this.socket.ready();
+        openedAt = Date.now();
       }
       const { result } = this.socket.send("kernel_info_request", {}, 5000);
       const r = await result;
       if (r.reply) return Date.now() - t0;
+      // open but silent for two minutes: give up on this websocket and open another
+      if (Date.now() - openedAt > 120_000) this.socket.close();
       if (Date.now() - t0 > timeoutMs) throw new Error(`${this.name}'s kernel did not answer within ${timeoutMs / 1000} s`);
     }
   }
