@@ -19,6 +19,7 @@ import { cpus, freemem, loadavg, totalmem } from "os";
 import { join, resolve } from "path";
 import { ROOT, SetupError, log } from "./lib/project";
 import { HubClient, isRoot, sleep } from "./lib/hub";
+import { SIZING_HEADER, sizingRow } from "./lib/hub-report";
 import { TestHub } from "./lib/hub-harness";
 import { hubUserProcesses, kernelProcess } from "./lib/hub-procs";
 import { Student, codeCells, neuronProblems, requireWebSocket, withOutputs } from "./lib/hub-student";
@@ -295,6 +296,11 @@ function markdown(r: any): string {
     row("  of which the kernel, RSS", r.kernelRssMiB, "MiB"),
     "",
     `Memory in use on the machine: ${r.memoryUsedMiB.before} MiB before, ${r.memoryUsedMiB.peak} MiB at the peak (${r.memoryUsedMiB.growthPerStudent} MiB more per student; other work on the machine counts too).`,
+    "",
+    "The README's row (Teaching a workshop, the measured table):",
+    "",
+    ...SIZING_HEADER,
+    sizingRow(r),
     "",
     r.retried.length ? `Retried (network errors on idempotent requests, websockets reopened; not failures): ${r.retried.length}\n${r.retried.map((x: string) => `- ${x}`).join("\n")}\n` : "Retried: nothing.\n",
     r.failures.length ? `Failures (${r.failures.length}):\n${r.failures.map((f: any) => `- ${f.name}: ${f.failure}`).join("\n")}` : "Failures: none.",

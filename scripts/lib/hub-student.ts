@@ -202,8 +202,8 @@ export class Student {
     }
     // A kernel that is still starting does not answer yet: ask again until it does. A websocket
     // closed before that is opened again, as the Notebook page does (counted in `reconnects`).
-    // A kernel that never answers on two websockets in a row is restarted once, as a student
-    // would (Kernel > Restart), and that is counted too: tslab 1.0.22 can lose its iopub socket
+    // A new kernel that never answers on two websockets in a row is replaced once, as a student
+    // would (shut it down, open the notebook again), and that is counted too: tslab 1.0.22 can lose its iopub socket
     // on an overloaded machine ("Socket is busy writing", EBUSY from zeromq), and the Notebook
     // server then times out every websocket to that kernel.
     let restarted = false;
@@ -211,10 +211,15 @@ export class Student {
     for (;;) {
       if (!this.socket || this.socket.closed) {
         if (this.socket) this.reconnects.push(`kernel websocket closed before the kernel answered (after ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-        if (this.reconnects.length >= 2 && !restarted) {
+        if (this.reconnects.length >= 2 && !restarted && !existing) {
+          // Shut it down and open the notebook with a new kernel (new ports: a restart in place
+          // reuses the stuck kernel's ports and can fail with EADDRINUSE).
           restarted = true;
-          const r = await this.api("POST", `/kernels/${this.kernelId}/restart`);
-          this.reconnects.push(`kernel restarted after it never answered (restart: ${r.status})`);
+          const shut = await this.api("DELETE", `/kernels/${this.kernelId}`);
+          const r = await this.api("POST", "/sessions", { path: notebook, name: notebook, type: "notebook", kernel: { name: "tslab" } });
+          if (r.status !== 201) throw new Error(`a new kernel for ${this.name}: ${r.status} ${r.text.slice(0, 300)}`);
+          this.kernelId = r.json.kernel.id;
+          this.reconnects.push(`kernel shut down (${shut.status}) and a new one started after it never answered`);
         }
         if (this.reconnects.length > 5) throw new Error(`${this.name}'s kernel websocket closed ${this.reconnects.length} times: ${this.reconnects.join("; ")}`);
         this.socket?.close();
