@@ -210,7 +210,8 @@ async function removeUsers(args: HubArgs, state: string): Promise<void> {
   log(`deleted ${users.length} user(s) and their homes`);
 }
 
-function banner(s: HubSettings, args: HubArgs): void {
+/** What `npm run hub` prints once the hub is up: where, which passwords, and what is exposed. */
+export function bannerLines(s: HubSettings, args: HubArgs): string[] {
   const host = s.ip === "0.0.0.0" || s.ip === "::" ? "THIS-MACHINE'S-ADDRESS" : s.ip;
   const lines = [
     `JupyterHub for the class: http://${host}:${s.port}/`,
@@ -227,7 +228,11 @@ function banner(s: HubSettings, args: HubArgs): void {
       : "  only this machine can reach it (127.0.0.1); --listen 0.0.0.0 serves the room's network",
     "  Ctrl-C stops the hub and keeps every student's server; `npm run hub -- --stop` stops them all.",
   ];
-  process.stderr.write(lines.filter(Boolean).join("\n") + "\n");
+  return lines.filter(Boolean);
+}
+
+function banner(s: HubSettings, args: HubArgs): void {
+  process.stderr.write(bannerLines(s, args).join("\n") + "\n");
 }
 
 async function serve(args: HubArgs, state: string): Promise<void> {
