@@ -8,11 +8,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { spawnSync } from "child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
-import { delimiter, join, resolve } from "path";
+import { delimiter, join, relative, resolve } from "path";
 import { listNotebooks, readNotebook } from "../scripts/lib/notebooks";
 import { APT_CHROMIUM, APT_JUPYTER, NOTEBOOKS, PIP_PACKAGES, ROOT, jupyterEnv } from "../scripts/lib/project";
+import { APT_HUB } from "../scripts/lib/hub";
+import { STUDENT } from "../scripts/student";
+import { SIZING_HEADER, sizingRow } from "../scripts/lib/hub-report";
 
 const BINDER = join(ROOT, "binder");
 const read = (file: string) => readFileSync(join(ROOT, file), "utf8");
@@ -45,7 +48,11 @@ describe("binder/apt.txt", () => {
 
   test("lists the project's Jupyter packages, as scripts/lib/project.ts and .ci/run install them", () => {
     assert.deepEqual(sorted(apt), sorted(APT_JUPYTER));
-    assert.deepEqual(sorted(ciPackages()), sorted([...APT_JUPYTER, ...APT_CHROMIUM]), ".ci/run installs the same packages as scripts/lib/project.ts");
+    assert.deepEqual(
+      sorted(ciPackages()),
+      sorted([...new Set([...APT_JUPYTER, ...APT_CHROMIUM, ...APT_HUB])]),
+      ".ci/run installs the same packages as scripts/lib/project.ts and scripts/lib/hub.ts",
+    );
   });
 
   test("leaves out what only the browser tests need", () => {
@@ -130,5 +137,92 @@ describe("binder/postBuild", () => {
   test("that kernel is the one the notebooks ask for and the project's own Jupyter uses", () => {
     for (const file of listNotebooks(NOTEBOOKS)) assert.equal(readNotebook(file).metadata.kernelspec?.name, "tslab", file);
     assert.equal(jupyterEnv().JUPYTER_PATH, join(ROOT, "jupyter"), "the project's commands find jupyter/kernels/tslab");
+  });
+});
+
+/**
+ * binder/zero-to-jupyterhub.yaml, the Helm values for a class on Kubernetes. It cannot be run here
+ * (no Docker, no Kubernetes): it is checked against the image binder/ builds and against the sizes
+ * `npm run hub:load` measured on one machine (jupyter/hub/measured/hub-load-*.json).
+ */
+describe("binder/zero-to-jupyterhub.yaml", () => {
+  const HOME = "/home/jovyan"; // where repo2docker puts the repository, and the notebook user's home
+  let values: any;
+  before(() => {
+    // YAML through ruamel.yaml, which Debian's jupyterhub package brings (python3-jupyter-telemetry).
+    const r = spawnSync("/usr/bin/python3", ["-c", "import json, sys, ruamel.yaml; print(json.dumps(ruamel.yaml.YAML(typ='safe').load(sys.stdin)))"], {
+      input: read("binder/zero-to-jupyterhub.yaml"),
+      encoding: "utf8",
+    });
+    assert.equal(r.status, 0, `reading the values needs /usr/bin/python3 with ruamel.yaml (apt-get install jupyterhub): ${r.stderr}`);
+    values = JSON.parse(r.stdout);
+  });
+
+  /** Kubernetes quantities: 512M, 1G, 1Gi ... in bytes. */
+  const bytes = (q: string | number) => {
+    const m = /^(\d+(?:\.\d+)?)([KMGT]i?)?$/.exec(String(q));
+    assert.ok(m, `a memory quantity: ${q}`);
+    const unit = m[2] ?? "";
+    const power = "KMGT".indexOf(unit[0] ?? "") + 1;
+    return Number(m[1]) * (unit.endsWith("i") ? 1024 : 1000) ** power;
+  };
+  const measured = () => {
+    const dir = join(ROOT, "jupyter", "hub", "measured");
+    const runs = readdirSync(dir).filter((f) => /^hub-load-\d+(-[\w-]+)?\.json$/.test(f)).map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")));
+    const classes = runs.filter((r) => r.notebook === "01-neuron.ipynb").map((r) => r.students).sort((a, b) => a - b);
+    assert.deepEqual(classes, [5, 10, 20, 30], "the load test's reports at 5, 10, 20 and 30 students are kept");
+    return runs;
+  };
+
+  test("the image is the one binder/ builds; the learner's copy comes from its student edition, never overwritten", () => {
+    const su = values.singleuser;
+    assert.match(su.image.name, /\/scratchnet-course$/);
+    assert.equal(typeof su.image.tag, "string", "the tag is a string (quoted), or YAML may turn it into a number");
+    const command = su.lifecycleHooks.postStart.exec.command.join(" ");
+    // binder/postBuild builds the student edition into student/notebooks, in the repository (= $HOME)
+    assert.match(read("binder/postBuild"), /^npm run student -- --no-site/m);
+    assert.equal(relative(ROOT, join(STUDENT, "notebooks")), "student/notebooks");
+    assert.ok(command.includes(`cp -n ${HOME}/student/notebooks/*.ipynb ${su.storage.homeMountPath}/notebooks/`), command);
+    assert.ok(su.storage.homeMountPath.startsWith(`${HOME}/`), "the learner's disk is mounted below the home, so the image's files stay visible");
+    assert.equal(su.defaultUrl, `/tree/${relative(HOME, su.storage.homeMountPath)}/notebooks`);
+    // the library resolves from the work folder upward: the image's node_modules is in the home
+    assert.ok(existsSync(join(ROOT, "node_modules", "scratchnet")), "node_modules/scratchnet (linked by npm ci's prepare)");
+  });
+
+  test("memory and CPU from the measured sizes", () => {
+    const runs = measured();
+    const mem = values.singleuser.memory;
+    const cpu = values.singleuser.cpu;
+    const MiB = 1024 * 1024;
+    const perStudent = Math.max(...runs.filter((r) => r.notebook.startsWith("01-")).map((r) => r.perStudentRssMiB.max)) * MiB;
+    const largest = Math.max(...runs.map((r) => r.perStudentRssMiB.max)) * MiB;
+    assert.ok(bytes(mem.guarantee) >= perStudent, `guarantee ${mem.guarantee} covers a learner after 01-neuron (${(perStudent / MiB).toFixed(0)} MiB measured)`);
+    assert.ok(bytes(mem.guarantee) <= 2 * perStudent, `guarantee ${mem.guarantee} is not far above what was measured, or a node holds fewer learners than it could`);
+    assert.ok(bytes(mem.limit) >= largest, `limit ${mem.limit} covers the largest measured learner (${(largest / MiB).toFixed(0)} MiB)`);
+    assert.ok(bytes(mem.limit) >= 535e6 + Math.max(...runs.map((r) => r.serverRssMiB.max)) * MiB, "and the largest kernel (notebooks 05 and 08, about 535 MB) with its server");
+    const startCpu = Math.max(...runs.map((r) => r.kernelStartCpuS.median));
+    assert.ok(cpu.limit >= 1, "a tslab kernel is one busy thread: a limit under one core slows every cell");
+    assert.ok(cpu.guarantee > 0 && cpu.guarantee <= cpu.limit);
+    assert.ok(startCpu < 10 * cpu.limit, `a kernel start (${startCpu} s of CPU) takes seconds, not minutes, within the limit`);
+  });
+
+  test("the README's measured table is the load test's reports, row for row", () => {
+    const readme = read("README.md");
+    const runs = measured().filter((r) => r.notebook === "01-neuron.ipynb").sort((a, b) => a.students - b.students);
+    const table = [...SIZING_HEADER, ...runs.map((r) => sizingRow(r))].join("\n");
+    assert.ok(readme.includes(table), `README.md has the table:\n${table}`);
+  });
+
+  test("idle servers are culled after the same hour as `npm run hub`'s default", () => {
+    assert.equal(values.cull.enabled, true);
+    assert.match(read("scripts/hub.ts"), /values\.get\("--cull-idle"\) \?\? "60"/);
+    assert.equal(values.cull.timeout, 60 * 60);
+  });
+
+  test("the authentication is the instructor's choice, and the committed password is a placeholder", () => {
+    const hub = values.hub.config;
+    assert.equal(hub.JupyterHub.authenticator_class, "dummy");
+    assert.match(hub.DummyAuthenticator.password, /^CHANGE-ME/);
+    assert.deepEqual(hub.Authenticator.admin_users, ["instructor"]);
   });
 });

@@ -1,0 +1,185 @@
+/**
+ * A hub of its own for the tests and `npm run hub:load -- --start`: the real `npm run hub`
+ * (scripts/hub.ts) in a child process, with its state, homes and system users under names and
+ * folders nobody else uses, and a stop() that removes every process, user and folder it made,
+ * whatever state the run left things in.
+ */
+import { ChildProcess, spawn, spawnSync } from "child_process";
+import { randomBytes } from "crypto";
+import { chmodSync, existsSync, mkdtempSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { ROOT } from "./project";
+import { HubClient, isRoot, pidsOfUid, portFree, runningHubPid, runningProxy, stopPid, systemUsers, tail, waitFor } from "./hub";
+
+export interface TestHubOptions {
+  port?: number;
+  maxServers?: number;
+  maxSpawns?: number;
+  cullMinutes?: number;
+  edition?: "student" | "instructor";
+  /** a label in the folder and user names, so that leftovers say where they came from */
+  label?: string;
+}
+
+/** A free block of three ports (N, N+1, N+2) from `from` upward. */
+export async function freePorts(from: number): Promise<number> {
+  for (let port = from; port < from + 300; port += 3) {
+    if ((await portFree(port)) && (await portFree(port + 1)) && (await portFree(port + 2))) return port;
+  }
+  throw new Error(`no three free ports from ${from}`);
+}
+
+export class TestHub {
+  readonly dir: string;
+  readonly state: string;
+  readonly homes: string;
+  readonly prefix: string;
+  readonly adminToken = randomBytes(24).toString("hex");
+  readonly password = randomBytes(9).toString("base64url");
+  readonly adminPassword = randomBytes(9).toString("base64url");
+  readonly log: string;
+  port = 0;
+  hubts?: ChildProcess;
+  private hubtsOutput = "";
+  private options: TestHubOptions;
+
+  constructor(options: TestHubOptions = {}) {
+    if (!isRoot()) throw new Error("the hub tests run as root: they create system users for the students");
+    this.options = options;
+    const tag = `${options.label ?? "t"}${randomBytes(2).toString("hex")}`;
+    this.dir = mkdtempSync(join(tmpdir(), `scratchnet-hub-${tag}-`));
+    chmodSync(this.dir, 0o755); // the students' homes are inside; each home itself is 700
+    this.state = join(this.dir, "state");
+    this.homes = join(this.dir, "homes");
+    this.prefix = `snstu-${tag}-`;
+    this.log = join(this.dir, "hub.log");
+  }
+
+  get base(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get admin(): HubClient {
+    return new HubClient(this.base, this.adminToken);
+  }
+
+  env(): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      SCRATCHNET_HUB_STATE: this.state,
+      SCRATCHNET_HUB_HOMES: this.homes,
+      SCRATCHNET_HUB_PREFIX: this.prefix,
+      SCRATCHNET_HUB_PASSWORD: this.password,
+      SCRATCHNET_HUB_ADMIN_PASSWORD: this.adminPassword,
+      SCRATCHNET_HUB_ADMIN_TOKEN: this.adminToken,
+    };
+  }
+
+  private args(extra: string[] = []): string[] {
+    const o = this.options;
+    return [
+      "--import", "tsx", join(ROOT, "scripts", "hub.ts"),
+      "--port", String(this.port),
+      "--log", this.log,
+      "--max-servers", String(o.maxServers ?? 40),
+      "--max-spawns", String(o.maxSpawns ?? 40),
+      "--cull-idle", String(o.cullMinutes ?? 0),
+      "--edition", o.edition ?? "student",
+      ...extra,
+    ];
+  }
+
+  /** `npm run hub` in a child process; resolves once the hub's API answers through the proxy. */
+  async start(): Promise<void> {
+    if (!this.port) this.port = await freePorts(this.options.port ?? 18100 + Math.floor(Math.random() * 300) * 3);
+    spawnSync("mkdir", ["-p", this.homes]);
+    chmodSync(this.homes, 0o755);
+    this.hubtsOutput = "";
+    const child = spawn(process.execPath, this.args(), { cwd: ROOT, env: this.env(), stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout!.on("data", (d: Buffer) => (this.hubtsOutput += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (this.hubtsOutput += d.toString()));
+    this.hubts = child;
+    let exited = false;
+    child.once("exit", () => (exited = true));
+    await waitFor(
+      async () => {
+        if (exited) throw new Error("exited");
+        const up = this.hubtsOutput.includes("JupyterHub for the class") || this.hubtsOutput.includes("the hub is back");
+        return up && (await fetch(`${this.base}/hub/api/`, { signal: AbortSignal.timeout(5000) })).ok;
+      },
+      180_000,
+      "timeout",
+    ).catch(() => {
+      throw new Error(`npm run hub did not come up:\n${this.hubtsOutput}\n--- hub log ---\n${tail(this.log, 3000)}`);
+    });
+  }
+
+  output(): string {
+    return this.hubtsOutput;
+  }
+
+  /** The instructor's restart: Ctrl-C (SIGINT) to `npm run hub`, then `npm run hub` again. */
+  async restart(): Promise<void> {
+    await this.stopHubts();
+    if (runningHubPid(this.state)) throw new Error("the hub was still running after npm run hub stopped");
+    await this.start();
+  }
+
+  async stopHubts(): Promise<void> {
+    const child = this.hubts;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const done = new Promise((r) => child.once("exit", r));
+    child.kill("SIGINT");
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([done, new Promise((r) => (timer = setTimeout(r, 60_000)))]);
+    clearTimeout(timer);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGKILL");
+      await done;
+    }
+  }
+
+  /** Runs scripts/hub.ts with other arguments (for --stop, --reset ...), returns its output. */
+  run(args: string[], input?: string): { status: number | null; output: string } {
+    const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "hub.ts"), ...args], {
+      cwd: ROOT,
+      env: this.env(),
+      encoding: "utf8",
+      input,
+      timeout: 300_000,
+    });
+    return { status: r.status, output: `${r.stdout}${r.stderr}` };
+  }
+
+  /** Removes everything: hub, servers, kernels, proxy, system users, homes, folders. Never throws. */
+  async stop(): Promise<string[]> {
+    const notes: string[] = [];
+    try {
+      await this.stopHubts();
+      if (existsSync(this.state)) {
+        const r = this.run(["--stop", "--port", String(this.port)]);
+        if (r.status !== 0) notes.push(`hub --stop: ${r.output.slice(-500)}`);
+      }
+    } catch (e) {
+      notes.push(String(e));
+    }
+    // Whatever is left, by the pids this hub recorded and the uids of its users.
+    const hub = runningHubPid(this.state);
+    if (hub) await stopPid(hub, 5000);
+    const proxy = runningProxy(this.state);
+    if (proxy) await stopPid(proxy.pid, 5000);
+    for (const user of systemUsers(this.prefix)) {
+      for (const pid of pidsOfUid(user.uid)) {
+        notes.push(`left running: ${user.name} pid ${pid}`);
+        await stopPid(pid, 3000);
+      }
+      const r = spawnSync("userdel", ["--remove", user.name], { encoding: "utf8" });
+      if (r.status !== 0 && r.status !== 12) notes.push(`userdel ${user.name}: ${r.stderr}`);
+      spawnSync("groupdel", [user.name], { stdio: "ignore" });
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+    return notes;
+  }
+}
+
