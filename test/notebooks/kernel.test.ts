@@ -178,6 +178,7 @@ describe("a live kernel survives what a learner types", () => {
  * What may differ between two runs of the same notebook, and nothing else:
  * - plot element ids: `scratchnet-plot-<8 random hex per kernel session>-<counter>`; the counter
  *   varies too, because a live loss plot redraws on a timer (every 250 ms) and each draw takes an id;
+ * - the widgets' element ids, made the same way as the plots';
  * - the live plot's intermediate frames (update_display_data, also on that timer): each display is
  *   replaced by its last frame, as the saved notebook and the exported page keep it;
  * - wall-clock timings printed to stdout ("in 1.31 s", "0.184 ms per epoch") and the speed ratio
@@ -208,7 +209,8 @@ export function normalise(cells: CellResult[]): unknown[] {
       }
     }
   }
-  return JSON.parse(JSON.stringify(out).replace(/scratchnet-plot-[0-9a-f]{8}-\d+/g, "scratchnet-plot-ID"));
+  const json = JSON.stringify(out).replace(/scratchnet-plot-[0-9a-f]{8}-\d+/g, "scratchnet-plot-ID");
+  return JSON.parse(json.replace(/scratchnet-widget-[0-9a-f]{8}-\d+/g, "scratchnet-widget-ID"));
 }
 
 describe("a notebook re-run from top to bottom gives the same outputs", () => {
