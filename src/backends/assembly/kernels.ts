@@ -17,8 +17,8 @@ const KC: i32 = 256;
 /** Columns of op(B) per block: a packed block of KC x NC f64s (256 KB) stays in L2. */
 const NC: i32 = 128;
 
-/** Scratch bytes that `gemm` needs at `work`: a packed block of op(B), then 4 rows of op(A). */
-export const GEMM_WORK_BYTES: i32 = (KC * NC + 4 * KC) * 8;
+/** Scratch bytes that `gemm` needs at `work`: a packed block of op(B), then one 4 x 4 tile. */
+export const GEMM_WORK_BYTES: i32 = (KC * NC + 16) * 8;
 
 /**
  * Whether each multiply-add of a product is fused (one rounding instead of two): only in the
@@ -51,7 +51,6 @@ export function gemm(
     if (bias) addRow(c, n, m, bias);
     return;
   }
-  const ap = work + (<usize>KC * NC << 3); // the last rows of op(A), when there are fewer than 4
   const ldc = <usize>m << 3;
   for (let jc = 0; jc < m; jc += NC) {
     const nc = min(NC, m - jc);
@@ -63,24 +62,16 @@ export function gemm(
       // packed, which pays back over many rows of A and keeps each tile's reads contiguous.
       const packed = bCol != 8 || n > 8;
       if (packed) packB(b + <usize>pc * bRow + <usize>jc * bCol, bRow, bCol, kc, nc, work);
-      for (let i = 0; i < n; i += 4) {
-        const mr = min(4, n - i);
-        let rows = a + <usize>i * aRow + <usize>pc * aCol, rowStep = aRow, colStep = aCol;
-        if (mr < 4) {
-          packRows(rows, aRow, aCol, mr, kc, ap); // zero-padded to 4 rows, so the tile reads no further
-          rows = ap;
-          rowStep = 8;
-          colStep = 32;
-        }
-        for (let q = 0; q < nc; q += 4) {
-          const at = c + ((<usize>i * m + jc + q) << 3);
-          const nr = min(4, nc - q);
-          const cols = packed ? work + (<usize>q * kc << 3) : b + <usize>pc * bRow + (<usize>(jc + q) << 3);
-          const colsRow: usize = packed ? 32 : bRow;
-          const add = bias && last ? bias + ((<usize>jc + q) << 3) : 0;
-          if (nr > 2) tile4x4(rows, rowStep, colStep, cols, colsRow, kc, at, ldc, mr, nr, more, add);
-          else tile4x2(rows, rowStep, colStep, cols, colsRow, kc, at, ldc, mr, nr, more, add);
-        }
+      const rows = a + <usize>pc * aCol;
+      for (let q = 0; q < nc; q += 4) {
+        const at = c + (<usize>(jc + q) << 3);
+        const nr = min(4, nc - q);
+        const cols = packed ? work + (<usize>q * kc << 3) : b + <usize>pc * bRow + (<usize>(jc + q) << 3);
+        const colsRow: usize = packed ? 32 : bRow;
+        const add = bias && last ? bias + ((<usize>jc + q) << 3) : 0;
+        const tmp = work + (<usize>KC * NC << 3);
+        if (nr > 2) columns4(rows, aRow, aCol, n, cols, colsRow, kc, at, ldc, nr, more, add, tmp);
+        else columns2(rows, aRow, aCol, n, cols, colsRow, kc, at, ldc, nr, more, add, tmp);
       }
     }
   }
@@ -108,98 +99,101 @@ function packB(b: usize, bRow: usize, bCol: usize, kc: i32, nc: i32, out: usize)
   }
 }
 
-/** Copies mr (< 4) rows and kc columns of op(A) as kc groups of 4 (row i, column p at p * 4 + i), zero-padded. */
-function packRows(a: usize, aRow: usize, aCol: usize, mr: i32, kc: i32, out: usize): void {
-  for (let p = 0; p < kc; p++) {
-    for (let i = 0; i < 4; i++) store<f64>(out + (<usize>(p * 4 + i) << 3), i < mr ? load<f64>(a + <usize>i * aRow + <usize>p * aCol) : 0);
-  }
-}
-
 /**
- * Four rows of C by up to four columns (mr x nr of it stored), at c with row stride ldc bytes:
- * from 0, or with `more` from what C holds, plus kc products of the rows of op(A) at `a` and the
- * rows of op(B) at `b` (bRow bytes apart), plus the nr values at `bias` unless it is 0. Eight
- * registers, each two columns of one row.
+ * Up to four columns of C (nr of them stored), all n rows, four at a time, at c (row stride ldc
+ * bytes): each from 0, or with `more` from what C holds, plus kc products of the rows of op(A)
+ * and the rows of op(B) at `b` (bRow bytes apart), plus the nr values at `bias` unless it is 0.
+ * Eight registers, each two columns of one row. In the last, partial group of rows, the rows past
+ * n read row n - 1 again, and are not stored; a partial group goes through the tile at `tmp`.
  */
-function tile4x4(
-  a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize, kc: i32, c: usize, ldc: usize, mr: i32, nr: i32, more: bool,
-  bias: usize,
+function columns4(
+  a: usize, aRow: usize, aCol: usize, n: i32, b: usize, bRow: usize, kc: i32, c: usize, ldc: usize, nr: i32, more: bool,
+  bias: usize, tmp: usize,
 ): void {
-  let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
-  let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
-  if (more) {
-    c00 = loadPair(c, 0, mr, nr); c01 = loadPair(c + 16, 0, mr, nr - 2);
-    c10 = loadPair(c + ldc, 1, mr, nr); c11 = loadPair(c + ldc + 16, 1, mr, nr - 2);
-    c20 = loadPair(c + 2 * ldc, 2, mr, nr); c21 = loadPair(c + 2 * ldc + 16, 2, mr, nr - 2);
-    c30 = loadPair(c + 3 * ldc, 3, mr, nr); c31 = loadPair(c + 3 * ldc + 16, 3, mr, nr - 2);
+  const b0 = bias ? loadPair(bias, nr) : f64x2.splat(0), b1 = bias ? loadPair(bias + 16, nr - 2) : f64x2.splat(0);
+  for (let i = 0; i < n; i += 4) {
+    const mr = min(4, n - i);
+    const r0 = a + <usize>i * aRow, r1 = a + <usize>min(i + 1, n - 1) * aRow;
+    const r2 = a + <usize>min(i + 2, n - 1) * aRow, r3 = a + <usize>min(i + 3, n - 1) * aRow;
+    const whole = mr == 4 && nr == 4;
+    const t = whole ? c + <usize>i * ldc : tmp, ld: usize = whole ? ldc : 32;
+    let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+    let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+    if (more) {
+      if (!whole) copyTile(c + <usize>i * ldc, ldc, tmp, 32, mr, nr);
+      c00 = v128.load(t); c01 = v128.load(t, 16); c10 = v128.load(t + ld); c11 = v128.load(t + ld, 16);
+      c20 = v128.load(t + 2 * ld); c21 = v128.load(t + 2 * ld, 16); c30 = v128.load(t + 3 * ld); c31 = v128.load(t + 3 * ld, 16);
+    }
+    let off: usize = 0, pb = b, p = kc;
+    do {
+      const x0 = v128.load(pb), x1 = v128.load(pb, 16);
+      const a0 = v128.load64_splat(r0 + off), a1 = v128.load64_splat(r1 + off);
+      const a2 = v128.load64_splat(r2 + off), a3 = v128.load64_splat(r3 + off);
+      c00 = madd(c00, a0, x0); c01 = madd(c01, a0, x1);
+      c10 = madd(c10, a1, x0); c11 = madd(c11, a1, x1);
+      c20 = madd(c20, a2, x0); c21 = madd(c21, a2, x1);
+      c30 = madd(c30, a3, x0); c31 = madd(c31, a3, x1);
+      off += aCol;
+      pb += bRow;
+    } while (--p);
+    if (bias) {
+      c00 = f64x2.add(c00, b0); c01 = f64x2.add(c01, b1); c10 = f64x2.add(c10, b0); c11 = f64x2.add(c11, b1);
+      c20 = f64x2.add(c20, b0); c21 = f64x2.add(c21, b1); c30 = f64x2.add(c30, b0); c31 = f64x2.add(c31, b1);
+    }
+    v128.store(t, c00); v128.store(t, c01, 16); v128.store(t + ld, c10); v128.store(t + ld, c11, 16);
+    v128.store(t + 2 * ld, c20); v128.store(t + 2 * ld, c21, 16); v128.store(t + 3 * ld, c30); v128.store(t + 3 * ld, c31, 16);
+    if (!whole) copyTile(tmp, 32, c + <usize>i * ldc, ldc, mr, nr);
   }
-  let p = kc;
-  do {
-    const b0 = v128.load(b), b1 = v128.load(b, 16);
-    const a0 = v128.load64_splat(a), a1 = v128.load64_splat(a + aRow);
-    const a2 = v128.load64_splat(a + 2 * aRow), a3 = v128.load64_splat(a + 3 * aRow);
-    c00 = madd(c00, a0, b0); c01 = madd(c01, a0, b1);
-    c10 = madd(c10, a1, b0); c11 = madd(c11, a1, b1);
-    c20 = madd(c20, a2, b0); c21 = madd(c21, a2, b1);
-    c30 = madd(c30, a3, b0); c31 = madd(c31, a3, b1);
-    a += aCol;
-    b += bRow;
-  } while (--p);
-  if (bias) {
-    const b0 = loadPair(bias, 0, 1, nr), b1 = loadPair(bias + 16, 0, 1, nr - 2);
-    c00 = f64x2.add(c00, b0); c01 = f64x2.add(c01, b1);
-    c10 = f64x2.add(c10, b0); c11 = f64x2.add(c11, b1);
-    c20 = f64x2.add(c20, b0); c21 = f64x2.add(c21, b1);
-    c30 = f64x2.add(c30, b0); c31 = f64x2.add(c31, b1);
-  }
-  storePair(c, c00, 0, mr, nr); storePair(c + 16, c01, 0, mr, nr - 2);
-  storePair(c + ldc, c10, 1, mr, nr); storePair(c + ldc + 16, c11, 1, mr, nr - 2);
-  storePair(c + 2 * ldc, c20, 2, mr, nr); storePair(c + 2 * ldc + 16, c21, 2, mr, nr - 2);
-  storePair(c + 3 * ldc, c30, 3, mr, nr); storePair(c + 3 * ldc + 16, c31, 3, mr, nr - 2);
 }
 
-/** As tile4x4 for the last one or two columns: four registers, one per row. */
-function tile4x2(
-  a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize, kc: i32, c: usize, ldc: usize, mr: i32, nr: i32, more: bool,
-  bias: usize,
+/** As columns4 for the last one or two columns: four registers, one per row. */
+function columns2(
+  a: usize, aRow: usize, aCol: usize, n: i32, b: usize, bRow: usize, kc: i32, c: usize, ldc: usize, nr: i32, more: bool,
+  bias: usize, tmp: usize,
 ): void {
-  let c0 = f64x2.splat(0), c1 = f64x2.splat(0), c2 = f64x2.splat(0), c3 = f64x2.splat(0);
-  if (more) {
-    c0 = loadPair(c, 0, mr, nr); c1 = loadPair(c + ldc, 1, mr, nr);
-    c2 = loadPair(c + 2 * ldc, 2, mr, nr); c3 = loadPair(c + 3 * ldc, 3, mr, nr);
+  const b0 = bias ? loadPair(bias, nr) : f64x2.splat(0);
+  for (let i = 0; i < n; i += 4) {
+    const mr = min(4, n - i);
+    const r0 = a + <usize>i * aRow, r1 = a + <usize>min(i + 1, n - 1) * aRow;
+    const r2 = a + <usize>min(i + 2, n - 1) * aRow, r3 = a + <usize>min(i + 3, n - 1) * aRow;
+    const whole = mr == 4 && nr == 2;
+    const t = whole ? c + <usize>i * ldc : tmp, ld: usize = whole ? ldc : 16;
+    let c0 = f64x2.splat(0), c1 = f64x2.splat(0), c2 = f64x2.splat(0), c3 = f64x2.splat(0);
+    if (more) {
+      if (!whole) copyTile(c + <usize>i * ldc, ldc, tmp, 16, mr, nr);
+      c0 = v128.load(t); c1 = v128.load(t + ld); c2 = v128.load(t + 2 * ld); c3 = v128.load(t + 3 * ld);
+    }
+    let off: usize = 0, pb = b, p = kc;
+    do {
+      const x0 = v128.load(pb);
+      c0 = madd(c0, v128.load64_splat(r0 + off), x0);
+      c1 = madd(c1, v128.load64_splat(r1 + off), x0);
+      c2 = madd(c2, v128.load64_splat(r2 + off), x0);
+      c3 = madd(c3, v128.load64_splat(r3 + off), x0);
+      off += aCol;
+      pb += bRow;
+    } while (--p);
+    if (bias) {
+      c0 = f64x2.add(c0, b0); c1 = f64x2.add(c1, b0); c2 = f64x2.add(c2, b0); c3 = f64x2.add(c3, b0);
+    }
+    v128.store(t, c0); v128.store(t + ld, c1); v128.store(t + 2 * ld, c2); v128.store(t + 3 * ld, c3);
+    if (!whole) copyTile(tmp, 16, c + <usize>i * ldc, ldc, mr, nr);
   }
-  let p = kc;
-  do {
-    const b0 = v128.load(b);
-    c0 = madd(c0, v128.load64_splat(a), b0);
-    c1 = madd(c1, v128.load64_splat(a + aRow), b0);
-    c2 = madd(c2, v128.load64_splat(a + 2 * aRow), b0);
-    c3 = madd(c3, v128.load64_splat(a + 3 * aRow), b0);
-    a += aCol;
-    b += bRow;
-  } while (--p);
-  if (bias) {
-    const b0 = loadPair(bias, 0, 1, nr);
-    c0 = f64x2.add(c0, b0); c1 = f64x2.add(c1, b0); c2 = f64x2.add(c2, b0); c3 = f64x2.add(c3, b0);
-  }
-  storePair(c, c0, 0, mr, nr); storePair(c + ldc, c1, 1, mr, nr);
-  storePair(c + 2 * ldc, c2, 2, mr, nr); storePair(c + 3 * ldc, c3, 3, mr, nr);
 }
 
-/** Two adjacent entries of C in row `row` (0 where the row or a column is past the edge: mr rows, cols columns). */
+/** Two adjacent values at `at`, of which `cols` (0, 1 or 2 and more) are real; the others 0. */
 // @ts-ignore: inlined by the compiler
-@inline function loadPair(at: usize, row: i32, mr: i32, cols: i32): v128 {
-  if (row >= mr || cols <= 0) return f64x2.splat(0);
+@inline function loadPair(at: usize, cols: i32): v128 {
+  if (cols <= 0) return f64x2.splat(0);
   if (cols >= 2) return v128.load(at);
   return f64x2.replace_lane(f64x2.splat(0), 0, load<f64>(at));
 }
 
-/** Stores the real ones of two adjacent entries of C (row < mr, columns < cols). */
-// @ts-ignore: inlined by the compiler
-@inline function storePair(at: usize, v: v128, row: i32, mr: i32, cols: i32): void {
-  if (row >= mr || cols <= 0) return;
-  if (cols >= 2) v128.store(at, v);
-  else store<f64>(at, f64x2.extract_lane(v, 0));
+/** Copies the top-left mr x nr of a tile between two row strides (bytes): the edges of C. */
+function copyTile(from: usize, ldFrom: usize, to: usize, ldTo: usize, mr: i32, nr: i32): void {
+  for (let i = 0; i < mr; i++) {
+    for (let j = 0; j < nr; j++) store<f64>(to + <usize>i * ldTo + (<usize>j << 3), load<f64>(from + <usize>i * ldFrom + (<usize>j << 3)));
+  }
 }
 
 /** z (n, m) += b (m) on every row. */
