@@ -22,3 +22,4 @@ export * from "./plot";
 export * from "./io";
 export * from "./check";
 export * from "./kernels-reference";
+export * from "./describe";
