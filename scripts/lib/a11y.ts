@@ -43,6 +43,17 @@ export const FOCUS_STYLE = `:focus-visible { outline: 3px solid #1565c0 !importa
 .scratchnet-main:focus { outline: none; }
 #MathJax_Message { display: none !important; }`;
 
+/**
+ * reveal.js keeps the slides before and after the current one in the page at opacity 0, so Tab
+ * would stop on their links and formulas, out of sight. Hidden, they leave the Tab order (and the
+ * screen reader's view) until they are shown. reveal's "back" arrow is drawn at 0.3 opacity: a
+ * faint arrow with a ring around it is no visible focus, so a focused arrow is drawn in full.
+ */
+export const DECK_STYLE = `<style>
+.reveal .slides section.past, .reveal .slides section.future { visibility: hidden; }
+.reveal .controls button:focus-visible { opacity: 1 !important; }
+</style>`;
+
 /** The `<style>` element both pages and decks get, after nbconvert's own styles so it wins. */
 export const A11Y_STYLE = `<style>\n${CONTRAST_STYLE}\n${FOCUS_STYLE}\n</style>`;
 
