@@ -18,7 +18,7 @@ import { escapeHtml, plotlyBundle } from "../src/plot";
 import { Notebook, listNotebooks, readNotebook, titleAndSummary } from "./lib/notebooks";
 import { JUPYTER_STATE, NOTEBOOKS, ROOT, SetupError, ensureJupyter, jupyterEnv, linkLibrary, buildLibrary } from "./lib/project";
 import { replaceDir } from "./lib/replace-dir";
-import { A11Y_STYLE, skipLink, withLanguage, wrapInMain } from "./lib/a11y";
+import { A11Y_STYLE, DECK_STYLE, skipLink, withLanguage, wrapInMain } from "./lib/a11y";
 
 export interface ExportOptions {
   notebooksDir?: string;
@@ -314,7 +314,7 @@ function finishSlides(file: string, page: PageResult): void {
   // plotly.js comes with the first plot of a kernel session, which may sit in a cell not on a slide.
   const plotly = html.includes('class="scratchnet-plot"') && !html.includes('src="../assets/plotly.min.js"')
     ? '<script src="../assets/plotly.min.js"></script>\n' : "";
-  html = html.replace(/<\/head>/, () => `${SLIDES_STYLE}\n${A11Y_STYLE}\n${plotly}</head>`);
+  html = html.replace(/<\/head>/, () => `${SLIDES_STYLE}\n${A11Y_STYLE}\n${DECK_STYLE}\n${plotly}</head>`);
   html = html.replace(/<body[^>]*>/, (body) => `${body}\n${nav}`);
   // The deck (reveal.js's element, with its controls) is the page's main content.
   html = wrapInMain(html, /<nav class="scratchnet-slides-nav"[^>]*>[\s\S]*?<\/nav>/, /<\/body>/);
