@@ -46,11 +46,14 @@ export const FOCUS_STYLE = `:focus-visible { outline: 3px solid #1565c0 !importa
 /**
  * reveal.js keeps the slides before and after the current one in the page at opacity 0, so Tab
  * would stop on their links and formulas, out of sight. Hidden, they leave the Tab order (and the
- * screen reader's view) until they are shown. reveal's "back" arrow is drawn at 0.3 opacity: a
+ * screen reader's view) until they are shown; their descendants too, since MathJax's formulas set
+ * their own visibility, and the same for fragments not yet shown. reveal's "back" arrow is drawn at 0.3 opacity: a
  * faint arrow with a ring around it is no visible focus, so a focused arrow is drawn in full.
  */
 export const DECK_STYLE = `<style>
-.reveal .slides section.past, .reveal .slides section.future { visibility: hidden; }
+.reveal .slides section.past, .reveal .slides section.future,
+.reveal .slides section.past *, .reveal .slides section.future *,
+.reveal .slides .fragment:not(.visible) * { visibility: hidden !important; }
 .reveal .controls button:focus-visible { opacity: 1 !important; }
 </style>`;
 

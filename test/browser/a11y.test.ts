@@ -160,8 +160,8 @@ interface FocusStop {
 
 /**
  * Where the keyboard focus is, and whether a sighted reader can see it there; null on the body.
- * Waits until what focus reveals has faded in (plotly's toolbar takes 0.3 s): only animations on
- * the focused element and its ancestors count (reveal's arrows bounce for 100 s on their own).
+ * Waits until what focus reveals has faded in (plotly's toolbar takes 0.3 s): only transitions on
+ * the focused element and its ancestors count (reveal's arrow bounces, an animation, for 100 s).
  */
 async function focusState(p: Page): Promise<FocusStop | null> {
   const handle = await p.waitForFunction(() => {
@@ -169,7 +169,7 @@ async function focusState(p: Page): Promise<FocusStop | null> {
     if (!el || el === document.body) return { none: true };
     const fading = document.getAnimations().some((a) => {
       const target = (a.effect as KeyframeEffect | null)?.target;
-      return a.playState === "running" && !!target && target.contains(el);
+      return a instanceof CSSTransition && a.playState === "running" && !!target && target.contains(el);
     });
     if (fading) return false;
     const style = getComputedStyle(el);
@@ -295,10 +295,10 @@ describe("the keyboard alone, with a visible focus", () => {
         const strays = await p.evaluate(() =>
           Array.from(document.querySelectorAll<HTMLElement>("a[href], button, [tabindex], input, select, textarea"))
             .filter((el) => el.tabIndex >= 0 && !(el as HTMLButtonElement).disabled && el.checkVisibility({ visibilityProperty: true }))
-            .filter((el) => !el.closest(".reveal .slides section.present, .scratchnet-slides-nav, .reveal .controls"))
+            .filter((el) => !el.closest(".reveal .slides section.present, .scratchnet-slides-nav, .reveal .controls, .reveal .slide-number"))
             .map((el) => `${el.tagName.toLowerCase()}.${el.className} "${(el.textContent ?? "").trim().slice(0, 30)}"`),
         );
-        assert.deepEqual(strays, [], `slide ${visited}: Tab can reach only the current slide, the deck's links and reveal's arrows`);
+        assert.deepEqual(strays, [], `slide ${visited}: Tab can reach only the current slide, the deck's links, reveal's arrows and slide number`);
         const was = await present();
         if (was === total - 1) break;
         assert.ok(presses < 4 * total, "the arrows reach the last slide");
