@@ -20,6 +20,7 @@ import { widgetsBundle } from "../src/show-widget";
 import { Notebook, listNotebooks, readNotebook, titleAndSummary } from "./lib/notebooks";
 import { JUPYTER_STATE, NOTEBOOKS, ROOT, SetupError, ensureJupyter, jupyterEnv, linkLibrary, buildLibrary } from "./lib/project";
 import { replaceDir } from "./lib/replace-dir";
+import { A11Y_STYLE, DECK_STYLE, skipLink, withLanguage, wrapInMain } from "./lib/a11y";
 
 export interface ExportOptions {
   notebooksDir?: string;
@@ -270,19 +271,27 @@ export function writeRevealAssets(dir: string): void {
 
 const NAV_STYLE =
   "<style>.scratchnet-nav{font:14px/1.4 system-ui,sans-serif;padding:8px 16px;border-bottom:1px solid #ddd;" +
-  "display:flex;gap:16px;flex-wrap:wrap}.scratchnet-nav a{text-decoration:none;color:#1565c0}</style>";
+  "display:flex;gap:16px;flex-wrap:wrap}.scratchnet-nav a{text-decoration:none;color:#1565c0}" +
+  ".scratchnet-nav a:hover,.scratchnet-nav a:focus{text-decoration:underline}</style>";
 
-/** The page's <title> from the notebook, and a navigation bar (contents, previous, next). */
+/**
+ * The page's <title> from the notebook, a navigation bar (contents, previous, next) above and below
+ * the notebook, and what makes it readable by everyone (scripts/lib/a11y.ts): its language, a link
+ * that skips the navigation, the notebook in one `main` landmark, colours that pass 4.5:1.
+ */
 function finishPage(file: string, page: PageResult, prev?: PageResult, next?: PageResult): void {
   const links = [`<a href="index.html">Contents</a>`];
-  if (prev) links.push(`<a href="${escapeHtml(prev.page)}" rel="prev">&larr; ${escapeHtml(prev.title)}</a>`);
-  if (next) links.push(`<a href="${escapeHtml(next.page)}" rel="next">${escapeHtml(next.title)} &rarr;</a>`);
-  const nav = `<nav class="scratchnet-nav">${links.join("")}</nav>`;
+  if (prev) links.push(`<a href="${escapeHtml(prev.page)}" rel="prev">&larr; Previous: ${escapeHtml(prev.title)}</a>`);
+  if (next) links.push(`<a href="${escapeHtml(next.page)}" rel="next">Next: ${escapeHtml(next.title)} &rarr;</a>`);
+  // Two navigation landmarks on a page need different names.
+  const nav = (where: string) => `<nav class="scratchnet-nav" aria-label="${where}">${links.join("")}</nav>`;
   let html = readFileSync(file, "utf8");
+  html = withLanguage(html);
   html = html.replace(/<title>[\s\S]*?<\/title>/, () => `<title>${escapeHtml(page.title)}</title>`);
-  html = html.replace(/<\/head>/, () => `${NAV_STYLE}\n</head>`);
-  html = html.replace(/<body[^>]*>/, (body) => `${body}\n${nav}`);
-  html = html.replace(/<\/body>(?![\s\S]*<\/body>)/, () => `${nav}\n</body>`);
+  html = html.replace(/<\/head>/, () => `${NAV_STYLE}\n${A11Y_STYLE}\n</head>`);
+  html = html.replace(/<body[^>]*>/, (body) => `${body}\n${skipLink()}\n${nav("Course pages")}`);
+  html = html.replace(/<\/body>(?![\s\S]*<\/body>)/, () => `${nav("Course pages, end of the notebook")}\n</body>`);
+  html = wrapInMain(html, /<nav class="scratchnet-nav" aria-label="Course pages">[\s\S]*?<\/nav>/, /<nav class="scratchnet-nav" aria-label="Course pages, end/);
   writeFileSync(file, html);
 }
 
@@ -290,7 +299,8 @@ function finishPage(file: string, page: PageResult, prev?: PageResult, next?: Pa
 const SLIDES_STYLE =
   "<style>.scratchnet-slides-nav{position:fixed;top:6px;left:10px;z-index:40;font:13px/1.4 system-ui,sans-serif;" +
   "display:flex;gap:12px}.scratchnet-slides-nav a{text-decoration:none;color:#1565c0}" +
-  ":root{--jp-code-font-size:15px}.reveal .jp-InputArea pre{white-space:pre-wrap}</style>";
+  ":root{--jp-code-font-size:15px}.reveal .jp-InputArea pre{white-space:pre-wrap}" +
+  ".reveal-viewport>main.scratchnet-main{height:100%}</style>";
 
 /**
  * A deck's <title>, links back to the contents and to its notebook's page, and the plots' script
@@ -298,9 +308,10 @@ const SLIDES_STYLE =
  */
 function finishSlides(file: string, page: PageResult): void {
   const nav =
-    `<nav class="scratchnet-slides-nav"><a href="../index.html">Contents</a>` +
-    `<a href="../${escapeHtml(page.page)}">The notebook</a></nav>`;
+    `<nav class="scratchnet-slides-nav" aria-label="Course pages"><a href="../index.html">Contents</a>` +
+    `<a href="../${escapeHtml(page.page)}">The notebook page</a></nav>`;
   let html = readFileSync(file, "utf8");
+  html = withLanguage(html);
   html = html.replace(/<title>[\s\S]*?<\/title>/, () => `<title>${escapeHtml(page.title)} (slides)</title>`);
   html = html.split('src="assets/').join('src="../assets/');
   // plotly.js comes with the first plot of a kernel session, which may sit in a cell not on a slide.
@@ -309,8 +320,10 @@ function finishSlides(file: string, page: PageResult): void {
   // Likewise the widgets' bundle, sent with the session's first widget.
   const widgets = html.includes("data-widget=") && !html.includes('src="../assets/widgets.js"')
     ? '<script src="../assets/widgets.js"></script>\n' : "";
-  html = html.replace(/<\/head>/, () => `${SLIDES_STYLE}\n${plotly}${widgets}</head>`);
+  html = html.replace(/<\/head>/, () => `${SLIDES_STYLE}\n${A11Y_STYLE}\n${DECK_STYLE}\n${plotly}${widgets}</head>`);
   html = html.replace(/<body[^>]*>/, (body) => `${body}\n${nav}`);
+  // The deck (reveal.js's element, with its controls) is the page's main content.
+  html = wrapInMain(html, /<nav class="scratchnet-slides-nav"[^>]*>[\s\S]*?<\/nav>/, /<\/body>/);
   writeFileSync(file, html);
 }
 
@@ -322,7 +335,8 @@ export function indexHtml(pages: Pick<PageResult, "page" | "title" | "summary" |
       (p) =>
         // numbered as the files are (08-x.html is 8), whatever gaps the course has
         `  <li${/^\d+/.test(p.page) ? ` value="${Number(/^\d+/.exec(p.page)?.[0])}"` : ""}><a href="${escapeHtml(p.page)}">${escapeHtml(p.title)}</a>` +
-        (p.slides ? ` <a class="slides-link" href="${escapeHtml(p.slides)}">slides</a>` : "") +
+        // "slides" alone, nine times, would not say which deck a link opens
+        (p.slides ? ` <a class="slides-link" href="${escapeHtml(p.slides)}">slides<span class="visually-hidden">: ${escapeHtml(p.title)}</span></a>` : "") +
         (p.summary ? `<p>${escapeHtml(p.summary)}</p>` : "") +
         `</li>`,
     )
@@ -336,15 +350,19 @@ export function indexHtml(pages: Pick<PageResult, "page" | "title" | "summary" |
 <style>
 body { font: 16px/1.5 system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
 ol.toc { padding-left: 1.5rem; } ol.toc li { margin: 0.8rem 0; } ol.toc a { font-weight: 600; color: #1565c0; }
-ol.toc p { margin: 0.2rem 0 0; color: #555; } a.slides-link { font-size: 0.85rem; color: #1565c0; margin-left: 0.4rem; } footer { margin-top: 2rem; color: #777; font-size: 0.9rem; }
+ol.toc p { margin: 0.2rem 0 0; color: #555; } a.slides-link { font-size: 0.85rem; color: #1565c0; margin-left: 0.4rem; } footer { margin-top: 2rem; color: #595959; font-size: 0.9rem; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+:focus-visible { outline: 3px solid #1565c0; outline-offset: 2px; }
 </style>
 </head>
 <body>
+<main>
 <h1>scratchnet${edition ? ` <small>(${escapeHtml(edition)})</small>` : ""}</h1>
 <p>${escapeHtml(pkg.description ?? "")}</p>
 <ol class="toc">
 ${items}
 </ol>
+</main>
 <footer>Static export of the notebooks${edition ? ` (${escapeHtml(edition)})` : ""}, executed headlessly; each deck of slides holds the cells tagged for slides (S opens the speaker view). Run the notebooks live with <code>npm start</code>.</footer>
 </body>
 </html>

@@ -23,3 +23,4 @@ export * from "./io";
 export * from "./check";
 export { matmulReference, addRowReference, sumRowsReference, sgdStepReference } from "./backends/reference";
 export * from "./course";
+export * from "./describe";

@@ -11,6 +11,7 @@
 import { randomBytes } from "crypto";
 import { readFileSync } from "fs";
 import { dirname, join } from "path";
+import { describeFigure } from "./describe";
 import { Matrix } from "./matrix";
 
 /** One plotly trace, as plotly.js takes it. */
@@ -20,6 +21,13 @@ export type Trace = Record<string, unknown>;
 export interface Figure {
   data: Trace[];
   layout: Record<string, unknown>;
+  /**
+   * The figure's text alternative, shown as its caption. By default `describeFigure` writes one
+   * from the data when the figure is shown, so traces added or changed after building count too.
+   */
+  description?: string;
+  /** A sentence the builder adds to the description written from the data (see decisionBoundary). */
+  summary?: string;
 }
 
 /** Options every builder takes. Text is shown as text: `<b>` stays the three characters `<b>`. */
@@ -114,7 +122,8 @@ export function scatterPlot(X: Points, y: Labels, options: PlotOptions & { class
  *
  * `predict` gets every grid point at once, as a Matrix (resolution², 2), and returns either one
  * number per point (the probability of class 1: drawn as a contour with the 0.5 line) or a
- * Matrix (resolution², k) of class scores (drawn as the argmax class's colour).
+ * Matrix (resolution², k) of class scores (drawn as the argmax class's colour). It is called once
+ * more on the data points (n, 2), so the figure's description can say how many it classifies right.
  *
  * @param X points (n, 2); y labels, one per point
  * @example
@@ -171,7 +180,27 @@ export function decisionBoundary(
   layout.xaxis = { ...(layout.xaxis as object), range: [xs[0], xs[xs.length - 1]] };
   layout.yaxis = { ...(layout.yaxis as object), range: [ys[0], ys[ys.length - 1]] };
   layout.legend = { orientation: "h", y: -0.15 };
-  return { data: [...background, ...classTraces(rows, labels, options.classNames)], layout };
+  return {
+    data: [...background, ...classTraces(rows, labels, options.classNames)],
+    layout,
+    summary: agreement(predict, rows, labels, multiClass),
+  };
+}
+
+/**
+ * "The model puts 196 of the 200 points in their own class": the sentence a decision boundary's
+ * description needs most, which its traces alone do not tell. Numeric labels only (class k is
+ * output k, or output >= 0.5 for class 1 of two); "" otherwise.
+ */
+function agreement(predict: (grid: Matrix) => Matrix | ArrayLike<number>, rows: number[][], labels: (number | string)[], multiClass: boolean): string {
+  if (rows.length === 0 || !labels.every((l) => typeof l === "number")) return "";
+  const out = predict(Matrix.from(rows));
+  const predicted = multiClass
+    ? (out as Matrix).argmaxRows()
+    : (out instanceof Matrix ? out.toFlatArray() : Array.from(out)).map((v) => (v >= 0.5 ? 1 : 0));
+  if (predicted.length !== rows.length) return "";
+  const right = predicted.filter((p, i) => p === labels[i]).length;
+  return `The model puts ${right} of the ${rows.length} points in their own class`;
 }
 
 /**
@@ -218,6 +247,11 @@ export function imageGrid(
     }
   });
   const pixel = options.pixelSize ?? Math.max(3, Math.min(12, Math.floor(480 / totalW)));
+  const labels = options.labels ? Array.from(options.labels, String) : [];
+  const description =
+    `Grid of ${rows.length} grey-scale image${rows.length === 1 ? "" : "s"}` +
+    `${options.title ? ` (${options.title})` : ""}, ${w} by ${h} pixels each, in ${gridRows} row${gridRows === 1 ? "" : "s"} of ${columns}` +
+    (labels.length ? `; labelled, in reading order: ${labels.join(", ")}.` : ".");
   const margin = { l: 10, r: 10, t: options.title ? 40 : 10, b: 10 };
   const hidden = { visible: false, showgrid: false, zeroline: false };
   return {
@@ -232,6 +266,7 @@ export function imageGrid(
       annotations,
       plot_bgcolor: "#ffffff",
     },
+    description,
   };
 }
 
@@ -361,27 +396,44 @@ export function liveLossPlot(options: PlotOptions & { intervalMs?: number } = {}
 const figureIds = { session: randomBytes(4).toString("hex"), next: 0 };
 
 /**
- * A figure as HTML: a `<div class="scratchnet-plot">` and a script that draws it once `window.Plotly`
+ * A figure as HTML: a `<figure>` holding a `<div class="scratchnet-plot">` and, as its caption, the
+ * figure's description (a screen reader reads the caption; the chart's SVG, a picture of the same
+ * numbers, is hidden from it once drawn); then a script that draws the chart once `window.Plotly`
  * exists (the live notebook inserts outputs before attaching them, so both are waited for).
  */
 export function figureHtml(fig: Figure, id = `scratchnet-plot-${figureIds.session}-${figureIds.next++}`): string {
   const width = typeof fig.layout.width === "number" ? `${fig.layout.width}px` : "100%";
+  const caption = describeFigure(fig);
   const height = typeof fig.layout.height === "number" ? fig.layout.height : 400;
   const spec = scriptJson({ data: fig.data, layout: fig.layout, config: { responsive: true, displaylogo: false } });
   const missing = "plotly.js is not loaded: restart the kernel and run the notebook from the top.";
   return (
+    `<figure class="scratchnet-figure" style="margin:0 0 8px 0">\n` +
     `<div id="${escapeHtml(id)}" class="scratchnet-plot" style="width:${width};max-width:100%;height:${height}px"></div>\n` +
+    `<figcaption class="scratchnet-caption" style="${CAPTION_STYLE}">${escapeHtml(caption)}</figcaption>\n</figure>\n` +
     `<script>(function () {\n` +
     `  var spec = ${spec}, id = ${scriptJson(id)}, tries = 0;\n` +
+    // The drawing repeats the caption as hundreds of SVG fragments (tick labels, legend): hidden
+    // from screen readers, while plotly's toolbar buttons stay in reach of the keyboard.
+    `  function quiet() {\n` +
+    `    var svgs = document.getElementById(id).querySelectorAll("svg.main-svg");\n` +
+    `    for (var i = 0; i < svgs.length; i++) svgs[i].setAttribute("aria-hidden", "true");\n` +
+    `  }\n` +
     `  (function draw() {\n` +
     `    var el = document.getElementById(id);\n` +
-    `    if (el && window.Plotly) { window.Plotly.newPlot(el, spec.data, spec.layout, spec.config); return; }\n` +
+    `    if (el && window.Plotly) {\n` +
+    `      window.Plotly.newPlot(el, spec.data, spec.layout, spec.config).then(function () { quiet(); el.on("plotly_afterplot", quiet); });\n` +
+    `      return;\n` +
+    `    }\n` +
     `    if (++tries > 400) { if (el) el.textContent = ${scriptJson(missing)}; return; }\n` +
     `    setTimeout(draw, 25);\n` +
     `  })();\n` +
     `})();</script>`
   );
 }
+
+// Small print, dark enough for 7:1 on white; a width that keeps a long description readable.
+const CAPTION_STYLE = "font:13px/1.45 system-ui,sans-serif;color:#444;max-width:48rem;margin:4px 0 0 0;text-align:left";
 
 /** The HTML that loads plotly.js: a `<script src>` to `url`, or the whole bundle inlined. */
 export function plotlyLoaderHtml(url?: string): string {

@@ -1,6 +1,6 @@
 /**
- * The plot helpers without a browser: the plotly specs they build, the HTML they emit, and the
- * once-per-session sending of plotly.js. test/browser/plots.test.ts draws the same in Chromium.
+ * The plot helpers without a browser: the plotly specs they build, the HTML they emit, the text
+ * alternatives written from their data (src/describe.ts), and the once-per-session sending of plotly.js. test/browser/plots.test.ts draws the same in Chromium.
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
@@ -21,6 +21,7 @@ import {
   scatterPlot,
   showPlot,
 } from "../src/plot";
+import { describeFigure, networkDescription, svgWithText } from "../src/describe";
 
 type T = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -99,11 +100,12 @@ describe("decisionBoundary", () => {
   const X = [[0, 0], [1, 0], [0, 1], [1, 1]];
   const y = [0, 1, 1, 1];
 
-  test("predict gets the whole grid once, covering the data plus the margin", () => {
-    let calls = 0;
-    let seen = new Matrix(1, 1);
-    decisionBoundary((grid) => ((calls++, (seen = grid)), new Matrix(grid.rows, 1)), X, y, { resolution: 5, margin: 0.1 });
-    assert.equal(calls, 1);
+  test("predict gets the whole grid once, covering the data plus the margin, then the data for the description", () => {
+    const calls: Matrix[] = [];
+    decisionBoundary((grid) => (calls.push(grid), new Matrix(grid.rows, 1)), X, y, { resolution: 5, margin: 0.1 });
+    assert.equal(calls.length, 2);
+    const [seen, data] = calls;
+    assert.deepEqual(data.toArray(), X);
     assert.equal(seen.shape, "(25, 2)");
     assert.deepEqual(seen.rowAt(0), [-0.1, -0.1]);
     assert.deepEqual(seen.rowAt(24), [1.1, 1.1]);
@@ -175,9 +177,10 @@ describe("imageGrid", () => {
 describe("HTML", () => {
   const fig: Figure = linePlot([{ name: "</script><script>alert(1)</script>", y: [1, 2] }]);
 
-  test("a figure is a plot container and a script that waits for plotly and the container", () => {
+  test("a figure is a plot container with its description as caption, and a script that waits for plotly and the container", () => {
     const html = figureHtml(fig, "p1");
-    assert.match(html, /^<div id="p1" class="scratchnet-plot" style="width:100%;max-width:100%;height:400px"><\/div>/);
+    assert.match(html, /^<figure class="scratchnet-figure"[^>]*>\n<div id="p1" class="scratchnet-plot" style="width:100%;max-width:100%;height:400px"><\/div>\n<figcaption class="scratchnet-caption"[^>]*>Line chart\. [^<]*<\/figcaption>\n<\/figure>\n<script>/);
+    assert.ok(html.includes("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; rises from 1 to 2."), "the caption names the series, escaped");
     assert.match(html, /window\.Plotly\.newPlot\(el, spec\.data, spec\.layout, spec\.config\)/);
     assert.equal(html.match(/<\/script>/g)?.length, 1, "data cannot close the script early");
     assert.ok(!html.includes("<script>alert"));
@@ -212,7 +215,7 @@ describe("PlotSession", () => {
     session.show(fig);
     assert.deepEqual(
       r.outputs.map((o) => o.text.slice(0, 25)),
-      ['<script src="assets/plotl', '<div id="scratchnet-plot-', '<div id="scratchnet-plot-'],
+      ['<script src="assets/plotl', '<figure class="scratchnet', '<figure class="scratchnet'],
     );
     const other = recorder();
     new PlotSession({ display: other.display, plotlyUrl: "x.js" }).show(fig);
@@ -264,5 +267,83 @@ describe("PlotSession", () => {
     live.update({ train: 0.5, test: 1.5 });
     assert.deepEqual(live.losses, { train: [1, 0.5], test: [2, 1.5] });
     assert.equal(r.outputs.length, 3);
+  });
+});
+
+describe("descriptions written from the data", () => {
+  const x = Array.from({ length: 161 }, (_, i) => -8 + i / 10);
+  const sig = x.map((v) => 1 / (1 + Math.exp(-v)));
+
+  test("a line chart says its range, and where each line rises, falls or peaks", () => {
+    const text = describeFigure(linePlot([{ name: "sigmoid(x)", x, y: sig }, { name: "its derivative", x, y: sig.map((s) => s * (1 - s)) }], { title: "Sigmoid", xLabel: "x" }));
+    assert.equal(
+      text,
+      "Line chart: Sigmoid. The x axis runs from \u22128 to 8. sigmoid(x) rises from 0.000335 to 1. " +
+        "its derivative peaks at 0.25 at x = 0, from 0.000335 and back to 0.000335.",
+    );
+  });
+
+  test("a loss curve that is not monotone gives its lowest and highest epoch", () => {
+    assert.equal(
+      describeFigure(lossPlot([0.7, 0.4, 0.5, 0.1])),
+      "Line chart. The epoch axis runs from 1 to 4. loss goes from 0.7 to 0.1, lowest 0.1 at epoch = 4, highest 0.7 at epoch = 1.",
+    );
+    assert.match(describeFigure(lossPlot({ train: [1, 0.5], test: [1, 1] })), /train falls from 1 to 0\.5\. test stays at 1\.$/);
+  });
+
+  test("a scatter plot counts each class's points; a decision boundary says how many the model gets right", () => {
+    const X = [[0, 0], [1, 0], [0, 1], [1, 1]];
+    const y = [0, 1, 1, 1];
+    assert.equal(
+      describeFigure(scatterPlot(X, y, { classNames: ["no", "yes"] })),
+      "Scatter plot. no: a point at (x = 0, y = 0). yes: 3 points at (x = 1, y = 0), (x = 0, y = 1), (x = 1, y = 1).",
+    );
+    // x + y > 1.5 calls only (1, 1) class 1: 2 of the 4 points are right
+    const fig = decisionBoundary((g) => Matrix.from(g.toArray().map(([a, b]) => [a + b > 1.5 ? 1 : 0])), X, y, { resolution: 5 });
+    const text = describeFigure(fig);
+    assert.match(text, /^Contour map\. The model puts 2 of the 4 points in their own class\. /);
+    assert.match(text, /boundary \(0\.5\): a line where the value is 0\.5\./);
+    const three = decisionBoundary((g) => Matrix.from(g.toArray().map(([a]) => (a < 0.5 ? [1, 0, 0] : [0, 0, 1]))), X, [0, 2, 0, 2], { resolution: 4 });
+    assert.match(describeFigure(three), /^Heatmap\. The model puts 4 of the 4 points in their own class\. predicted class over x from \u22120\.1 to 1\.1 and y from \u22120\.1 to 1\.1: 0 on 50%, 2 on 50% of the area\./);
+  });
+
+  test("traces added after building are described; an explicit description wins", () => {
+    const fig = scatterPlot([[0, 0], [1, 1]], [0, 1]);
+    fig.data.push({ type: "scatter", mode: "lines", name: "r = 5", x: [0, 1, 2], y: [5, 5, 5] });
+    assert.match(describeFigure(fig), /^Chart\. .*r = 5 stays at 5 over x from 0 to 2\.$/);
+    fig.description = "Two points and a circle.";
+    assert.equal(describeFigure(fig), "Two points and a circle.");
+    assert.ok(figureHtml(fig, "p").includes(">Two points and a circle.</figcaption>"));
+  });
+
+  test("images, bars and a confusion matrix", () => {
+    assert.equal(
+      describeFigure(imageGrid([[0, 1, 1, 0], [1, 0, 0, 1], [1, 1, 1, 1]], { labels: ["a", "b", "c"], columns: 2, title: "tiles" })),
+      "Grid of 3 grey-scale images (tiles), 2 by 2 pixels each, in 2 rows of 2; labelled, in reading order: a, b, c.",
+    );
+    const bars = describeFigure({ data: [{ type: "bar", name: "inner", x: [0.25, 0.75, 1.25], y: [3, 9, 2] }], layout: { xaxis: { title: { text: "r" } } } });
+    assert.equal(bars, "Bar chart. inner: 3 bars over r from 0.25 to 1.25, the highest 9 at r = 0.75, 14 in all.");
+    const cm = describeFigure({
+      data: [{ type: "heatmap", z: [[5, 1], [0, 4]], x: ["0", "1"], y: ["0", "1"] }],
+      layout: { title: { text: "Confusion matrix" }, xaxis: { title: { text: "predicted" } }, yaxis: { title: { text: "true" } } },
+    });
+    assert.equal(
+      cm,
+      "Heatmap: Confusion matrix. values in a table of 2 rows (true) by 2 columns (predicted): from 0 at predicted = 0, true = 1 " +
+        "to 5 at predicted = 0, true = 0; the diagonal (predicted equal to true) holds 9 of 10 (90%).",
+    );
+  });
+
+  test("an SVG gets role img, a <title> and a <desc>, escaped; a network is described from its numbers", () => {
+    const desc = networkDescription([["x1", "x2"], ["o1"]], [[2, 3], [0.25]], [[[0.5], [-1]]], [[], [0.1]]);
+    assert.equal(desc, "A network of 2 layers (2-1). Inputs: x1 = 2, x2 = 3. Output: o1 = 0.25 (bias 0.1). Weights: x1 to o1 0.5, x2 to o1 \u22121.");
+    const svg = svgWithText('<svg xmlns="http://www.w3.org/2000/svg" width="10"><circle r="1"/></svg>', "A <net>", desc, "n");
+    assert.equal(
+      svg,
+      '<svg xmlns="http://www.w3.org/2000/svg" width="10" role="img" aria-labelledby="n-title n-desc"><title id="n-title">A &lt;net&gt;</title>' +
+        `<desc id="n-desc">${desc}</desc><circle r="1"/></svg>`,
+    );
+    assert.throws(() => svgWithText("<div></div>", "t", "d"), /no <svg> element/);
+    assert.throws(() => networkDescription([["a"], ["b"]], [[1], [2]], []), /1 weight matrices \(want 1\)|0 weight matrices \(want 1\)/);
   });
 });
