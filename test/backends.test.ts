@@ -9,7 +9,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import {
   activationBackward, activationForward, addRowInPlace, Activation, digits, getBackend, kernelMatrix, linearInto, matmulInto,
-  Matrix, Network, RandomState, reluActivation, setBackend, sgdStepInPlace, sumRowsInto, circles, trainTestSplit,
+  Matrix, Network, RandomState, reluActivation, setBackend, sigmoidActivation, sgdStepInPlace, sumRowsInto, circles, trainTestSplit,
   type BackendName, type LossName, type OptimizerName,
 } from "../src/index";
 import { addRowReference, linearReference, matmulReference, sgdStepReference, sumRowsReference } from "../src/backends/reference";
@@ -98,6 +98,23 @@ test("ReLU's forward and backward kernels equal activations.ts, NaN, -0 and infi
     assertSame(A.data, reluActivation.forward(Z, new Matrix(len, 1)).data, `relu forward, ${len} values`);
     activationBackward(reluActivation, kernelMatrix(len, 1).copyFrom(Z), A, kernelMatrix(len, 1).copyFrom(dA), dZ);
     assertSame(dZ.data, reluActivation.backward(Z, A, dA, new Matrix(len, 1)).data, `relu backward, ${len} values`);
+  }
+});
+
+test("the sigmoid's kernel equals activations.ts bit for bit: its e^x is V8's Math.exp, also at fdlibm's branch points", () => {
+  const rng = new RandomState(6);
+  const ln2 = Math.LN2;
+  const special = [0, -0, 1, -1, 0.5 * ln2, -0.5 * ln2, 1.5 * ln2, -1.5 * ln2, 2 ** -28, -(2 ** -28), 707.9, -707.9, 708, -708,
+    709.78, -745.13, -745.14, 800, -800, Infinity, -Infinity, NaN, 1e-300, 5e-324];
+  for (const len of [1, 2, 63, 64, 65, 300, 20001]) {
+    const Z = new Matrix(len, 1);
+    for (let i = 0; i < len; i++) {
+      const kind = i % 4;
+      Z.data[i] = kind === 0 ? (rng.random() - 0.5) * 1500 : kind === 1 ? (rng.random() - 0.5) * 4 : kind === 2 ? (rng.random() - 0.5) * 1e-7 : (rng.random() - 0.5) * 60;
+    }
+    special.forEach((v, i) => { if (i < len) Z.data[(i * 7919) % len] = v; });
+    const A = activationForward(sigmoidActivation, kernelMatrix(len, 1).copyFrom(Z), kernelMatrix(len, 1));
+    assertSame(A.data, sigmoidActivation.forward(Z, new Matrix(len, 1)).data, `sigmoid, ${len} values`);
   }
 });
 

@@ -36,6 +36,7 @@ interface Kernels {
   sgd(p: number, g: number, len: number, lr: number): void;
   relu(z: number, a: number, len: number): void;
   reluBackward(z: number, dA: number, dZ: number, len: number): void;
+  sigmoid(z: number, a: number, len: number): void;
 }
 
 const PAGE = 65536;
@@ -52,7 +53,8 @@ class Arena {
 
   constructor(module: WebAssembly.Module, bytes: number) {
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE) });
-    const imports = { env: { memory: this.memory, abort: () => { throw new Error("wasm kernels: abort"); } } };
+    // Math.exp, for the few values (|x| >= 708, NaN) whose e^x the sigmoid kernel leaves to it.
+    const imports = { env: { memory: this.memory, exp: Math.exp, abort: () => { throw new Error("wasm kernels: abort"); } } };
     this.kernels = new WebAssembly.Instance(module, imports).exports as unknown as Kernels;
     this.top = align(this.kernels.GEMM_WORK_BYTES.value as number);
   }
@@ -139,15 +141,16 @@ class WasmBackend implements Backend {
   }
 
   /**
-   * ReLU's forward and backward have kernels here: the plain loops spend most of their time on
-   * its branch, which random signs make unpredictable, and SIMD needs none. The other
-   * activations are activations.ts's (a scalar e^x in WebAssembly measured no faster than
-   * Math.exp, which the sigmoid must match bit for bit).
+   * ReLU's forward and backward, and the sigmoid's forward, have kernels here: the plain loops
+   * spend most of their time on ReLU's branch, which random signs make unpredictable, and on one
+   * call of Math.exp per value. The sigmoid kernel's e^x is fdlibm's, as V8's Math.exp computes
+   * it, two values at a time: the same bits. The other activations are activations.ts's.
    */
   activationForward(name: ActivationName, Z: Matrix, A: Matrix): boolean {
-    if (name !== "relu" || Z.size < WASM_MIN_VALUES) return false;
+    if ((name !== "relu" && name !== "sigmoid") || Z.size < WASM_MIN_VALUES) return false;
     const p = this.place(Z, A);
-    p.kernels.relu(p.at[0], p.at[1], Z.size);
+    if (name === "relu") p.kernels.relu(p.at[0], p.at[1], Z.size);
+    else p.kernels.sigmoid(p.at[0], p.at[1], Z.size);
     this.finish(p, A, 1);
     return true;
   }

@@ -274,3 +274,53 @@ export function reluBackward(z: usize, dA: usize, dZ: usize, len: i32): void {
     store<f64>(dZ + at, load<f64>(z + at) > 0 ? load<f64>(dA + at) : 0);
   }
 }
+
+/**
+ * The sigmoid, a = 1 / (1 + e^-z), over len values, with e^x exactly as V8 computes Math.exp
+ * (fdlibm's algorithm: x = k ln2 + r, e^r from a rational approximation, times 2^k), two lanes at
+ * a time; a pair with an |x| of 708 or more, or NaN, takes `exp`, the same algorithm one lane at a
+ * time through JavaScript's Math.exp itself. So the result is activations.ts's loop, bit for bit.
+ */
+export function sigmoid(z: usize, a: usize, len: i32): void {
+  let i = 0;
+  for (; i + 2 <= len; i += 2) {
+    const at = <usize>i << 3;
+    const x = f64x2.neg(v128.load(z + at));
+    let e: v128;
+    if (i64x2.all_true(f64x2.lt(f64x2.abs(x), f64x2.splat(708)))) e = exp2(x);
+    else e = f64x2.replace_lane(f64x2.splat(exp(f64x2.extract_lane(x, 0))), 1, exp(f64x2.extract_lane(x, 1)));
+    v128.store(a + at, f64x2.div(f64x2.splat(1), f64x2.add(f64x2.splat(1), e)));
+  }
+  if (i < len) store<f64>(a + (<usize>i << 3), 1 / (1 + exp(-load<f64>(z + (<usize>i << 3)))));
+}
+
+/** `exp` on two lanes with |x| < 708, with selects instead of its branches. */
+// @ts-ignore: inlined by the compiler
+@inline function exp2(x: v128): v128 {
+  const ax = f64x2.abs(x);
+  const sign = v128.and(x, i64x2.splat(0x8000000000000000));
+  // k = trunc(x / ln2 + copysign(0.5, x)); +-1 for ln2/2 < |x| < 1.5 ln2; 0 for |x| <= ln2/2.
+  let k = f64x2.trunc(f64x2.add(f64x2.mul(x, f64x2.splat(1.44269504088896338700e+00)), v128.or(sign, f64x2.splat(0.5))));
+  k = v128.bitselect(v128.or(sign, f64x2.splat(1)), k, f64x2.lt(ax, f64x2.splat(reinterpret<f64>(0x3ff0a2b200000000))));
+  k = v128.andnot(k, f64x2.lt(ax, f64x2.splat(reinterpret<f64>(0x3fd62e4300000000))));
+  const hi = f64x2.sub(x, f64x2.mul(k, f64x2.splat(6.93147180369123816490e-01)));
+  const lo = f64x2.mul(k, f64x2.splat(1.90821492927058770002e-10));
+  const r = f64x2.sub(hi, lo);
+  const t = f64x2.mul(r, r);
+  let p = f64x2.add(f64x2.splat(-1.65339022054652515390e-06), f64x2.mul(t, f64x2.splat(4.13813679705723846039e-08)));
+  p = f64x2.add(f64x2.splat(6.61375632143793436117e-05), f64x2.mul(t, p));
+  p = f64x2.add(f64x2.splat(-2.77777777770155933842e-03), f64x2.mul(t, p));
+  p = f64x2.add(f64x2.splat(1.66666666666666019037e-01), f64x2.mul(t, p));
+  const c = f64x2.sub(r, f64x2.mul(t, p));
+  const y = f64x2.sub(f64x2.splat(1), f64x2.sub(f64x2.sub(lo, f64x2.div(f64x2.mul(r, c), f64x2.sub(f64x2.splat(2), c))), hi));
+  // 2^k from its bits: k + 1023 + 2^52 holds k + 1023 in its low bits; shifted up, that is 2^k's exponent.
+  const twopk = i64x2.shl(f64x2.add(k, f64x2.splat(1023 + 4503599627370496)), 52);
+  let e = f64x2.mul(y, twopk);
+  // |x| < 2^-28: 1 + x. x = 1: V8's E.
+  e = v128.bitselect(f64x2.add(f64x2.splat(1), x), e, f64x2.lt(ax, f64x2.splat(reinterpret<f64>(0x3e30000000000000))));
+  return v128.bitselect(f64x2.splat(2.718281828459045), e, f64x2.eq(x, f64x2.splat(1)));
+}
+
+/** JavaScript's own Math.exp, imported: for the rare values that `exp2` leaves out. */
+// @ts-ignore: an import, given by ../wasm.ts
+@external("env", "exp") declare function exp(x: f64): f64;
