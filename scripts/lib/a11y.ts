@@ -11,6 +11,7 @@
  * prompts (grey at half opacity, 2.2:1 on white) and several syntax colours on the #f5f5f5 code
  * background (numbers #080 4.3:1, comments #408080 4.2:1, operators #aa22ff 4.4:1, ...). These
  * are the same hues, darkened until each passes with a margin; reveal's link blue (4.4:1) too.
+ * Links in running text are underlined, and reveal's slide number gets a darker backing.
  */
 export const CONTRAST_STYLE = `:root {
   --jp-cell-prompt-not-active-opacity: 1;
@@ -28,7 +29,11 @@ export const CONTRAST_STYLE = `:root {
   --jp-mirror-editor-error-color: #dd0000;
   --jp-mirror-editor-hr-color: #6b6b6b;
   --r-link-color: #1565c0;
-}`;
+}
+/* A link inside a sentence is underlined, not told apart by its colour alone (the articles' links). */
+p a, li a, td a { text-decoration: underline; }
+/* reveal's slide number: white on a darker backing than its default 40% black (2.8:1 on white). */
+.reveal .slide-number { color: #fff; background-color: rgba(0, 0, 0, 0.75); }`;
 
 /**
  * A focus ring on everything that takes focus from the keyboard, and the skip link shown on focus.
