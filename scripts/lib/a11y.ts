@@ -31,7 +31,7 @@ export const CONTRAST_STYLE = `:root {
   --r-link-color: #1565c0;
 }
 /* A link inside a sentence is underlined, not told apart by its colour alone (the articles' links). */
-p a, li a, td a { text-decoration: underline; }
+p a, li a, td a, .jp-RenderedHTMLCommon p a, .jp-RenderedHTMLCommon li a { text-decoration: underline !important; }
 /* reveal's slide number: white on a darker backing than its default 40% black (2.8:1 on white). */
 .reveal .slide-number { color: #fff; background-color: rgba(0, 0, 0, 0.75); }`;
 
