@@ -7,86 +7,32 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { ChildProcess, spawn } from "child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "fs";
-import { tmpdir } from "os";
-import { AddressInfo, createServer } from "net";
+import { readFileSync, readdirSync } from "fs";
 import { join } from "path";
-import { randomBytes } from "crypto";
 import { readNotebook, sourceOf } from "../../scripts/lib/notebooks";
-import { NOTEBOOKS, ROOT } from "../../scripts/lib/project";
+import { NOTEBOOKS } from "../../scripts/lib/project";
+import { startNotebookServer, type NotebookServer } from "./notebook-server";
 import { Chromium, guardedContext, launchChromium, screenshot } from "./chromium";
 
 const NOTEBOOK = process.env.SCRATCHNET_LIVE_NOTEBOOK ?? "00-setup-check.ipynb";
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
-
-async function waitForServer(base: string, token: string, server: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`npm start exited (${server.exitCode}):\n${output()}`);
-    try {
-      const res = await fetch(`${base}/api/status?token=${token}`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`the notebook server did not answer within 120 s:\n${output()}`);
-}
-
 describe("live: npm start, open a notebook, Run All", () => {
-  let server: ChildProcess;
-  let log = "";
+  let server: NotebookServer;
   let chromium: Chromium;
   let base = "";
-  const token = randomBytes(16).toString("hex");
+  let token = "";
   const file = join(NOTEBOOKS, NOTEBOOK);
   const original = readFileSync(file, "utf8");
-  const home = mkdtempSync(join(tmpdir(), "scratchnet-home-"));
 
   before(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    // Its own process group, so that the server and its kernels stop together.
-    server = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "start.ts"), "--port", String(port), "--no-browser"], {
-      cwd: ROOT,
-      env: { ...process.env, SCRATCHNET_TOKEN: token, DISPLAY: "", HOME: home },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    server.stdout?.on("data", (d: Buffer) => (log += d.toString()));
-    server.stderr?.on("data", (d: Buffer) => (log += d.toString()));
-    await waitForServer(base, token, server, () => log);
+    server = await startNotebookServer();
+    ({ base, token } = server);
     chromium = await launchChromium();
   });
 
   after(async () => {
     await chromium?.close();
-    if (server?.pid && server.exitCode === null) {
-      // Shut the kernels down through the API first, then stop the server (SIGTERM: no prompt).
-      try {
-        const sessions = (await (await fetch(`${base}/api/sessions?token=${token}`)).json()) as { id: string }[];
-        for (const s of sessions) await fetch(`${base}/api/sessions/${s.id}?token=${token}`, { method: "DELETE" });
-      } catch {
-        // the server is already gone
-      }
-      const exited = new Promise((r) => server.once("exit", r));
-      process.kill(-server.pid, "SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (server.exitCode === null) process.kill(-server.pid, "SIGKILL");
-    }
-    rmSync(home, { recursive: true, force: true });
+    await server?.stop();
   });
 
   test(`${NOTEBOOK}: Run All in the Notebook UI draws every plot`, async () => {
@@ -136,6 +82,6 @@ describe("live: npm start, open a notebook, Run All", () => {
     assert.deepEqual(problems.pageErrors, [], "no uncaught exception on the page");
     assert.deepEqual(problems.blockedRequests, [], "nothing outside 127.0.0.1 was asked for");
     assert.equal(readFileSync(file, "utf8"), original, "the notebook file was not saved");
-    assert.deepEqual(readdirSync(home), [], "nothing was written to HOME");
+    assert.deepEqual(readdirSync(server.home), [], "nothing was written to HOME");
   });
 });

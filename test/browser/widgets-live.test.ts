@@ -7,80 +7,33 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { ChildProcess, spawn } from "child_process";
-import { randomBytes } from "crypto";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "fs";
-import { AddressInfo, createServer } from "net";
-import { tmpdir } from "os";
+import { readFileSync, readdirSync } from "fs";
 import { join } from "path";
 import { readNotebook, sourceOf } from "../../scripts/lib/notebooks";
-import { NOTEBOOKS, ROOT } from "../../scripts/lib/project";
+import { NOTEBOOKS } from "../../scripts/lib/project";
+import { startNotebookServer, type NotebookServer } from "./notebook-server";
 import { Chromium, guardedContext, launchChromium, screenshot } from "./chromium";
 import { canvasImage, waitForWidgets } from "./widget-page";
 
 const NOTEBOOK = process.env.SCRATCHNET_LIVE_WIDGET_NOTEBOOK ?? "01-neuron.ipynb";
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
-
 describe("live: a widget in the Notebook UI after Run All", () => {
-  let server: ChildProcess;
-  let log = "";
+  let server: NotebookServer;
   let chromium: Chromium;
   let base = "";
-  const token = randomBytes(16).toString("hex");
+  let token = "";
   const file = join(NOTEBOOKS, NOTEBOOK);
   const original = readFileSync(file, "utf8");
-  const home = mkdtempSync(join(tmpdir(), "scratchnet-home-"));
 
   before(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "start.ts"), "--port", String(port), "--no-browser"], {
-      cwd: ROOT,
-      env: { ...process.env, SCRATCHNET_TOKEN: token, DISPLAY: "", HOME: home },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true, // its own process group, so that the server and its kernels stop together
-    });
-    server.stdout?.on("data", (d: Buffer) => (log += d.toString()));
-    server.stderr?.on("data", (d: Buffer) => (log += d.toString()));
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      if (server.exitCode !== null) throw new Error(`npm start exited (${server.exitCode}):\n${log}`);
-      if (Date.now() > deadline) throw new Error(`the notebook server did not answer within 120 s:\n${log}`);
-      try {
-        if ((await fetch(`${base}/api/status?token=${token}`)).ok) break;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    server = await startNotebookServer();
+    ({ base, token } = server);
     chromium = await launchChromium();
   });
 
   after(async () => {
     await chromium?.close();
-    if (server?.pid && server.exitCode === null) {
-      try {
-        const sessions = (await (await fetch(`${base}/api/sessions?token=${token}`)).json()) as { id: string }[];
-        for (const s of sessions) await fetch(`${base}/api/sessions/${s.id}?token=${token}`, { method: "DELETE" });
-      } catch {
-        // the server is already gone
-      }
-      const exited = new Promise((r) => server.once("exit", r));
-      process.kill(-server.pid, "SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (server.exitCode === null) process.kill(-server.pid, "SIGKILL");
-    }
-    rmSync(home, { recursive: true, force: true });
+    await server?.stop();
   });
 
   test(`${NOTEBOOK}: Run All, then the widget works in the cell's output`, async () => {
@@ -137,6 +90,6 @@ describe("live: a widget in the Notebook UI after Run All", () => {
     assert.deepEqual(problems.consoleErrors.slice(ownErrors), [], "no console error after Run All");
     assert.deepEqual(problems.blockedRequests, [], "nothing outside 127.0.0.1 was asked for");
     assert.equal(readFileSync(file, "utf8"), original, "the notebook file was not saved");
-    assert.deepEqual(readdirSync(home), [], "nothing was written to HOME");
+    assert.deepEqual(readdirSync(server.home), [], "nothing was written to HOME");
   });
 });
