@@ -14,10 +14,10 @@
  * other processes held the core. The square products show both.
  */
 import * as os from "os";
-import { Matrix } from "../src/matrix";
+import { Matrix } from "../src/core/matrix";
 import { getBackend, kernelMatrix, matmulInto, setBackend } from "../src/kernels";
-import { matmulReference } from "../src/backends/reference";
-import { WASM_MIN_MULTIPLY_ADDS } from "../src/backends/wasm";
+import { matmulReference } from "../src/kernels/reference";
+import { WASM_MIN_MULTIPLY_ADDS } from "../src/kernels/wasm";
 
 const quick = process.argv.includes("--quick");
 const clock: "wall" | "cpu" = process.argv.includes("--wall") ? "wall" : "cpu";

@@ -1,11 +1,11 @@
 /**
  * Our peer of `npm run bench`: the workload on scratchnet itself, through its public API.
  * Training is `Network.fit` from the workload's starting weights, on the default backend (WebAssembly,
- * the reference loops' bits: src/kernels.ts); matmul is `matmulInto` (the WebAssembly SIMD
+ * the reference loops' bits: src/kernels/seam.ts); matmul is `matmulInto` (the WebAssembly SIMD
  * kernel at these sizes, multiply then add: the reference's bits), float64, one thread.
  */
 import { matmulInto } from "../src/kernels";
-import { Matrix } from "../src/matrix";
+import { Matrix } from "../src/core/matrix";
 import { getBackend } from "../src/kernels";
 import { callsFor, peerArgs, readF64, ready, report, timedRuns, warmUpEpochs, writeF64 } from "./protocol";
 import { startingNetwork } from "./workloads";

@@ -46,7 +46,7 @@ function buildModel(w: TrainWorkload): tf.Sequential {
   return model;
 }
 
-/** The loss of the model's float32 predictions, by the formulas of src/losses.ts. */
+/** The loss of the model's float32 predictions, by the formulas of src/core/losses.ts. */
 function finalLoss(model: tf.Sequential, X: tf.Tensor, w: TrainWorkload): number {
   const out = tf.tidy(() => model.predict(X) as tf.Tensor);
   const p = out.dataSync();

@@ -45,7 +45,7 @@ def softmax(Z):
 ACTIVATIONS = {"relu": (relu, relu_backward), "sigmoid": (sigmoid, sigmoid_backward), "softmax": (softmax, None)}
 
 
-# --- losses, as in src/losses.ts --------------------------------------------------------------
+# --- losses, as in src/core/losses.ts --------------------------------------------------------------
 
 EPS = 1e-12
 

@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
-import { writeFileAtomic } from "../src/io";
+import { writeFileAtomic } from "../src/data/io";
 import { BenchResults, PEER_LABELS, PEERS, PeerId, PeerOutcome, TOLERANCE, WorkloadOutcome, numpyBaseline, seconds, speedVsNumpy } from "./results";
 
 const row = (cells: string[]) => `| ${cells.join(" | ")} |`;

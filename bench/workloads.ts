@@ -8,10 +8,10 @@
  */
 import { writeFileSync } from "fs";
 import { join } from "path";
-import { circles, digits } from "../src/datasets";
-import { Matrix } from "../src/matrix";
-import { Network } from "../src/network";
-import { RandomState } from "../src/random";
+import { circles, digits } from "../src/data/datasets";
+import { Matrix } from "../src/core/matrix";
+import { Network } from "../src/core/network";
+import { RandomState } from "../src/numerics/random";
 
 export type TrainId = "a" | "b" | "c";
 

@@ -1,15 +1,15 @@
 /**
  * `npm run build:widgets`: the browser build of the library and its widgets, dist/widgets.js.
  *
- * esbuild bundles src/widgets/entry.ts, which imports the library's modules one by one (never
+ * esbuild bundles src/show/widgets/entry.ts, which imports the library's modules one by one (never
  * src/index.ts, which brings fs, CSV files and tslab). Two things are swapped on the way:
- * - backends/wasm-bytes.ts, which reads dist/kernels.wasm with fs in Node, becomes a module that
+ * - kernels/wasm-bytes.ts, which reads dist/kernels.wasm with fs in Node, becomes a module that
  *   carries the bytes inside the bundle (base64), so the page needs no second file and works
  *   from file://; without a built dist/kernels.wasm the bundle carries none and the library
  *   runs on its reference backend;
  * - `fs` and `path` (reached through datasets.ts, whose CSV readers the widgets never call)
  *   become stubs that throw if anything calls them, so nothing Node-only can work by accident.
- * - `Math.exp` and `Math.tanh` become src/widgets/fdlibm.ts's, the functions Node 20's V8 computes, because
+ * - `Math.exp` and `Math.tanh` become src/numerics/fdlibm.ts's, the functions Node 20's V8 computes, because
  *   the browser's own Math.exp differs from it in the last bit (see fdlibm.ts), and the page's
  *   training must give Node's numbers.
  * The result is one IIFE script that sets `window.scratchnetWidgets`.
@@ -20,7 +20,7 @@ import { join } from "path";
 
 const ROOT = join(__dirname, "..");
 export const WIDGETS_BUNDLE = join(ROOT, "dist", "widgets.js");
-const ENTRY = join(ROOT, "src", "widgets", "entry.ts");
+const ENTRY = join(ROOT, "src", "show", "widgets", "entry.ts");
 const KERNELS = join(ROOT, "dist", "kernels.wasm");
 /** The largest module Chrome compiles synchronously on the main thread. */
 const MAX_SYNC_WASM = 4096;
@@ -83,7 +83,7 @@ export async function buildWidgets(options: { minify?: boolean } = {}): Promise<
     plugins: [browserSwaps],
     // Math.exp and Math.tanh differ between engines in the last bit; the bundle computes them as Node 20 does.
     define: { "Math.exp": "__scratchnetExp", "Math.tanh": "__scratchnetTanh" },
-    inject: [join(ROOT, "src", "widgets", "fdlibm-inject.ts")],
+    inject: [join(ROOT, "src", "numerics", "fdlibm-inject.ts")],
     logLevel: "warning",
   });
   if (result.errors.length > 0) throw new Error(`build:widgets failed:\n${result.errors.map((e) => e.text).join("\n")}`);

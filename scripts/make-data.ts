@@ -1,11 +1,11 @@
 /**
- * Writes the course's small CSV files in data/ from the functions in src/datasets.ts.
+ * Writes the course's small CSV files in data/ from the functions in src/data/datasets.ts.
  * Run: node --import tsx scripts/make-data.ts (test/datasets.test.ts checks the files still match).
  */
 import { writeFileSync } from "fs";
 import { join } from "path";
-import { formatCsv } from "../src/csv";
-import { circles, HEIGHT_SHIFT_IN, loyData, people, WEIGHT_SHIFT_LB } from "../src/datasets";
+import { formatCsv } from "../src/data/csv";
+import { circles, HEIGHT_SHIFT_IN, loyData, people, WEIGHT_SHIFT_LB } from "../src/data/datasets";
 
 /** The seed of data/circles.csv; data/README.md states it too. */
 export const CIRCLES_SEED = 0;

@@ -2,25 +2,25 @@
  * scratchnet: a neural network from scratch, the shared math of the course.
  * This barrel is the public API that notebooks import by package name.
  */
-export * from "./matrix";
+export * from "./core/matrix";
 export * from "./kernels";
-export * from "./random";
-export * from "./neuron";
-export * from "./activations";
-export * from "./losses";
-export * from "./init";
-export * from "./layer";
-export * from "./optimizers";
-export * from "./network";
-export * from "./gradcheck";
-export * from "./datasets";
-export * from "./csv";
-export * from "./dataframe";
-export * from "./metrics";
-export * from "./plot";
-export * from "./show-widget";
-export * from "./io";
-export * from "./check";
-export { matmulReference, addRowReference, sumRowsReference, sgdStepReference } from "./backends/reference";
-export * from "./course";
-export * from "./describe";
+export * from "./numerics/random";
+export * from "./core/neuron";
+export * from "./core/activations";
+export * from "./core/losses";
+export * from "./core/init";
+export * from "./core/layer";
+export * from "./core/optimizers";
+export * from "./core/network";
+export * from "./core/gradcheck";
+export * from "./data/datasets";
+export * from "./data/csv";
+export * from "./data/dataframe";
+export * from "./core/metrics";
+export * from "./show/plot";
+export * from "./show/show-widget";
+export * from "./data/io";
+export * from "./course/check";
+export { matmulReference, addRowReference, sumRowsReference, sgdStepReference } from "./kernels/reference";
+export * from "./course/helpers";
+export * from "./show/describe";

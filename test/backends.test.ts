@@ -1,4 +1,4 @@
-// The seam (src/kernels.ts) and its two backends: every WebAssembly kernel against the reference
+// The seam (src/kernels/seam.ts) and its two backends: every WebAssembly kernel against the reference
 // loops, bit for bit, on random shapes and awkward values; whole networks trained on both backends;
 // the WebAssembly backend's memory (arenas, copies of matrices from elsewhere); choosing a backend.
 import { test } from "node:test";
@@ -12,7 +12,7 @@ import {
   Matrix, Network, RandomState, reluActivation, setBackend, sigmoidActivation, sgdStepInPlace, sumRowsInto, circles, trainTestSplit,
   type BackendName, type LossName, type OptimizerName,
 } from "../src/index";
-import { addRowReference, linearReference, matmulReference, sgdStepReference, sumRowsReference } from "../src/backends/reference";
+import { addRowReference, linearReference, matmulReference, sgdStepReference, sumRowsReference } from "../src/kernels/reference";
 import { assertSame, randomMatrix } from "./fixtures/kernel-inputs";
 
 const ROOT = join(__dirname, "..");
@@ -195,7 +195,7 @@ test("setBackend switches the kernels, refuses unknown names, and explains what 
 test("wasm-fma (fused multiply-adds, opt-in) agrees with the reference to a few units in the last place", () => {
   const script = `
     const { setBackend, matmulInto, Matrix, RandomState, Network, circles } = require("./src/index");
-    const { matmulReference } = require("./src/backends/reference");
+    const { matmulReference } = require("./src/kernels/reference");
     const rng = new RandomState(5);
     let worst = 0, differ = 0;
     for (let t = 0; t < 40; t++) {
@@ -256,7 +256,7 @@ test("an error thrown inside the built library points into src/ through its sour
   const r = spawnSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" });
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /row 1 has 2 values but row 0 has 1/);
-  assert.match(r.stderr, /src[\\/]matrix\.ts:\d+/);
+  assert.match(r.stderr, /src[\\/]core[\\/]matrix\.ts:\d+/);
   const launcher = require("fs").readFileSync(join(ROOT, "jupyter", "kernels", "tslab", "launch.cjs"), "utf8");
   assert.match(launcher, /^process\.setSourceMapsEnabled\(true\);$/m, "the kernel launcher turns source maps on");
 });

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { csvLayout, formatCsv, parseCsv, readCsv, tableToMatrix } from "../src/csv";
+import { csvLayout, formatCsv, parseCsv, readCsv, tableToMatrix } from "../src/data/csv";
 
 const f = { file: "t.csv" };
 

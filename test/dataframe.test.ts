@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { dataFrameToMatrix, DataFrameLike, readDataFrame } from "../src/dataframe";
+import { dataFrameToMatrix, DataFrameLike, readDataFrame } from "../src/data/dataframe";
 
 const dfd = require("danfojs-node");
 dfd.tensorflow.env().set("PROD", true); // silences danfo's "install the node backend" banner

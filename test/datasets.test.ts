@@ -2,9 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "fs";
 import { join, resolve } from "path";
-import { Matrix } from "../src/matrix";
-import { RandomState } from "../src/random";
-import { readCsv, tableToMatrix } from "../src/csv";
+import { Matrix } from "../src/core/matrix";
+import { RandomState } from "../src/numerics/random";
+import { readCsv, tableToMatrix } from "../src/data/csv";
 import {
   circles,
   circlesBayesAccuracy,
@@ -22,7 +22,7 @@ import {
   trainTestSplit,
   WEIGHT_SHIFT_LB,
   xor,
-} from "../src/datasets";
+} from "../src/data/datasets";
 import { courseCsvs, CIRCLES_SEED } from "../scripts/make-data";
 
 const radius = (d: Dataset, i: number) => Math.hypot(d.X.data[2 * i], d.X.data[2 * i + 1]);

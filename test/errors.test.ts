@@ -1,7 +1,7 @@
 // Every error a learner can trigger in the library, and its message: what is wrong and where.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Layer, matmulInto, Matrix, Network, getActivation, getLoss, Optimizer, Neuron, mseLoss } from "../src/index";
+import { Layer, matmulInto, Matrix, Network, getActivation, getLoss, Optimizer, Neuron, mseLoss, type OptimizerOptions } from "../src/index";
 
 const net = () => new Network({ sizes: [2, 3, 1], activations: ["relu", "sigmoid"], seed: 0 });
 const X = [[1, 2], [3, 4], [5, 6]];
@@ -66,7 +66,12 @@ test("a learning rate that is not a positive number", () => {
   }
   assert.throws(() => net().fit(X, y, { epochs: 1.5, learningRate: 0.1 }), /epochs must be a non-negative integer, got 1.5/);
   assert.throws(() => net().fit(X, y, { epochs: 1, learningRate: 0.1, batchSize: 0 }), /batchSize must be a positive integer, got 0/);
-  assert.throws(() => new Optimizer({ name: "adam", learningRate: 0.1, beta1: 1 }, 0.1, []), /beta1 must be in \[0, 1\), got 1/);
+  assert.throws(() => new Optimizer({ name: "adam", beta1: 1 }, 0.1, []), /beta1 must be in \[0, 1\), got 1/);
+  // The learning rate has one source, fit's: an optimizer object may not carry its own.
+  const withRate = { name: "adam", learningRate: 0.001 } as unknown as OptimizerOptions;
+  assert.throws(() => net().fit(X, y, { epochs: 1, learningRate: 0.1, optimizer: withRate }), {
+    message: 'optimizer: the learning rate is fit\'s option, not the optimizer\'s: write fit(X, y, { learningRate: 0.001, optimizer: { name: "adam" } })',
+  });
 });
 
 test("cross-entropy on an output that is not a probability", () => {

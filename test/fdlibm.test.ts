@@ -1,12 +1,12 @@
 /**
- * The browser bundle's e^x and tanh (src/widgets/fdlibm.ts) are Node's Math.exp and Math.tanh, bit
+ * The browser bundle's e^x and tanh (src/numerics/fdlibm.ts) are Node's Math.exp and Math.tanh, bit
  * for bit: on special values, near the thresholds, and on a million seeded arguments each.
  * If a new Node's V8 changes them, this fails, and the page's numbers would stop being Node's.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { RandomState } from "../src/random";
-import { fdlibmExp, fdlibmExpm1, fdlibmTanh } from "../src/widgets/fdlibm";
+import { RandomState } from "../src/numerics/random";
+import { fdlibmExp, fdlibmExpm1, fdlibmTanh } from "../src/numerics/fdlibm";
 
 test("fdlibmExp is Node's Math.exp on special and boundary values", () => {
   const values = [0, -0, 1, -1, 0.5, -0.5, 0.34657359027997264, 1.0397207708399179, 2 ** -28, -(2 ** -29), 1e-300,

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Matrix } from "../src/matrix";
-import { accuracy, confusionMatrix, errorRate, toLabels } from "../src/metrics";
+import { Matrix } from "../src/core/matrix";
+import { accuracy, confusionMatrix, errorRate, toLabels } from "../src/core/metrics";
 
 const col = (v: number[]) => Matrix.column(v);
 

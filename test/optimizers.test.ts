@@ -13,7 +13,7 @@ test("sgd: p <- p - lr g", () => {
 
 test("momentum: v <- mu v - lr g; p <- p + v, over two steps", () => {
   const p = Matrix.from([[1]]);
-  const opt = new Optimizer({ name: "momentum", learningRate: 0.1, momentum: 0.9 }, 0.1, [p]);
+  const opt = new Optimizer({ name: "momentum", momentum: 0.9 }, 0.1, [p]);
   opt.step([p], [Matrix.from([[2]])]); // v = -0.2
   close(p.get(0, 0), 0.8);
   opt.step([p], [Matrix.from([[2]])]); // v = 0.9 * -0.2 - 0.2 = -0.38

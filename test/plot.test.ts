@@ -1,10 +1,10 @@
 /**
  * The plot helpers without a browser: the plotly specs they build, the HTML they emit, the text
- * alternatives written from their data (src/describe.ts), and the once-per-session sending of plotly.js. test/browser/plots.test.ts draws the same in Chromium.
+ * alternatives written from their data (src/show/describe.ts), and the once-per-session sending of plotly.js. test/browser/plots.test.ts draws the same in Chromium.
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { Matrix } from "../src/matrix";
+import { Matrix } from "../src/core/matrix";
 import {
   CLASS_COLORS,
   Display,
@@ -20,8 +20,8 @@ import {
   plotlyLoaderHtml,
   scatterPlot,
   showPlot,
-} from "../src/plot";
-import { describeFigure, networkDescription, svgWithText } from "../src/describe";
+} from "../src/show/plot";
+import { describeFigure, networkDescription, svgWithText } from "../src/show/describe";
 
 type T = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

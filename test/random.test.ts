@@ -4,8 +4,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Matrix } from "../src/matrix";
-import { RandomState, RandomStateJSON } from "../src/random";
+import { Matrix } from "../src/core/matrix";
+import { RandomState, RandomStateJSON } from "../src/numerics/random";
 
 interface Scaled {
   values: number[][];

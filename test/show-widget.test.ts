@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Matrix, Network } from "../src/index";
-import { WIDGET_NAMES, WidgetSession, widgetHtml, widgetsBundle, widgetsLoaderHtml } from "../src/show-widget";
+import { WIDGET_NAMES, WidgetSession, widgetHtml, widgetsBundle, widgetsLoaderHtml } from "../src/show/show-widget";
 
 function session(bundleUrl?: string) {
   const sent: string[] = [];

@@ -2,7 +2,7 @@
  * What makes an exported page or deck readable by everyone (WCAG 2.1 AA), applied by
  * scripts/export.ts to nbconvert's output: the page's language, one `main` landmark with a link
  * that skips to it, named navigation, colours with at least 4.5:1 contrast and a visible focus.
- * Leaves out: the text alternatives of plots (src/plot.ts writes them) and MathJax's own
+ * Leaves out: the text alternatives of plots (src/show/plot.ts writes them) and MathJax's own
  * assistive MathML (on in the MathJax configuration the pages load).
  */
 

@@ -73,7 +73,7 @@ export function buildLibrary(): void {
   if (outputs.every((out) => existsSync(out) && statSync(out).mtimeMs >= newestSource)) return buildWidgets();
   log("building the library (npm run build)");
   const asc = join(ROOT, "node_modules", "assemblyscript", "bin", "asc.js");
-  const kernels = ["src/backends/assembly/kernels.ts", "--config", "src/backends/assembly/asconfig.json", "--target"];
+  const kernels = ["src/kernels/assembly/kernels.ts", "--config", "src/kernels/assembly/asconfig.json", "--target"];
   const steps = [
     [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "tsconfig.json")],
     [asc, ...kernels, "plain"],

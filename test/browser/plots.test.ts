@@ -1,5 +1,5 @@
 /**
- * Every kind of plot that src/plot.ts builds, drawn by real plotly.js in Chromium from file://:
+ * Every kind of plot that src/show/plot.ts builds, drawn by real plotly.js in Chromium from file://:
  * once the way the export loads plotly (a shared asset, require.js on the page) and once the way
  * a live notebook does (the bundle inlined). Text with HTML in it must show as text.
  */
@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync, copyFileSync } from "fs"
 import { tmpdir } from "os";
 import { join, dirname } from "path";
 import { pathToFileURL } from "url";
-import { Matrix } from "../../src/matrix";
-import { Figure, decisionBoundary, figureHtml, imageGrid, linePlot, lossPlot, plotlyBundle, plotlyLoaderHtml, scatterPlot } from "../../src/plot";
+import { Matrix } from "../../src/core/matrix";
+import { Figure, decisionBoundary, figureHtml, imageGrid, linePlot, lossPlot, plotlyBundle, plotlyLoaderHtml, scatterPlot } from "../../src/show/plot";
 import { Chromium, guardedContext, launchChromium, screenshot, waitForPlots } from "./chromium";
 
 const EVIL = `<script>alert("x")</script>`;

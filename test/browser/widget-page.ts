@@ -7,7 +7,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { pathToFileURL } from "url";
 import type { Page } from "playwright-core";
-import { WidgetName, widgetHtml, widgetsBundlePath, widgetsLoaderHtml } from "../../src/show-widget";
+import { WidgetName, widgetHtml, widgetsBundlePath, widgetsLoaderHtml } from "../../src/show/show-widget";
 
 /** Writes the page into a new temporary folder; returns its file:// URL and the folder. */
 export function writeWidgetPage(widgets: [WidgetName, Record<string, unknown>][]): { url: string; dir: string } {

@@ -8,8 +8,8 @@ import { Batches, Rows } from "./batches";
 import { Layer } from "./layer";
 import { checkTargets, fusedOutputGradient, getLoss, Loss, LossName } from "./losses";
 import { Matrix } from "./matrix";
-import { Optimizer, OptimizerConfig, OptimizerName, OptimizerState, optimizerConfig } from "./optimizers";
-import { RandomState, RandomStateJSON } from "./random";
+import { Optimizer, OptimizerName, OptimizerOptions, OptimizerState, optimizerConfig } from "./optimizers";
+import { RandomState, RandomStateJSON } from "../numerics/random";
 
 export interface NetworkConfig {
   /** Neurons per layer, inputs first: [2, 4, 8, 1] is 2 inputs, hidden layers of 4 and 8, 1 output. */
@@ -30,7 +30,7 @@ export interface FitOptions {
   /** Default "mse". */
   loss?: LossName | Loss;
   /** Default "sgd". */
-  optimizer?: OptimizerName | OptimizerConfig;
+  optimizer?: OptimizerName | OptimizerOptions;
   /** Rows per update (default: all rows, full-batch gradient descent; 1 is per-sample SGD). */
   batchSize?: number;
   /** Shuffle the rows before every epoch (default false). */
@@ -310,7 +310,7 @@ export class Network {
     const key = JSON.stringify({ loss: o.loss, optimizer: config, batchSize: o.batchSize, shuffle: o.shuffle, seed: o.seed });
     if (!this.training || this.training.key !== key) {
       const params = this.layers.flatMap((l) => l.params);
-      this.training = { key, epochs: 0, optimizer: new Optimizer(config, o.learningRate, params), rng: new RandomState(o.seed) };
+      this.training = { key, epochs: 0, optimizer: new Optimizer(o.optimizer, o.learningRate, params), rng: new RandomState(o.seed) };
     }
     return this.training;
   }
@@ -330,7 +330,8 @@ export class Network {
     let optimizer: Optimizer;
     let rng: RandomState;
     try {
-      optimizer = new Optimizer(saved.optimizer.config, saved.optimizer.config.learningRate, params);
+      const { learningRate, ...options } = saved.optimizer.config;
+      optimizer = new Optimizer(options, learningRate, params);
       optimizer.setState(saved.optimizer, `${where}.optimizer`);
     } catch (e) {
       throw prefixed(e, `${where}.optimizer`);

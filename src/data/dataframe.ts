@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "fs";
 import { csvLayout, MISSING_MARKERS } from "./csv";
-import { Matrix } from "./matrix";
+import { Matrix } from "../core/matrix";
 
 /** The parts of a danfojs DataFrame that `dataFrameToMatrix` reads. */
 export interface DataFrameLike {

@@ -3,15 +3,18 @@
  * An optimizer updates the parameters in place and keeps its own per-parameter state,
  * which it can save and restore so that training can stop and resume exactly.
  */
-import { sgdStepInPlace } from "./kernels";
+import { sgdStepInPlace } from "../kernels";
 import { Matrix } from "./matrix";
 
 export const OPTIMIZER_NAMES = ["sgd", "momentum", "adam"] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
-export interface OptimizerConfig {
+/**
+ * An optimizer and its settings, as `fit`'s `optimizer` option takes them. The learning rate is
+ * not one of them: it has one source, `fit`'s own `learningRate`.
+ */
+export interface OptimizerOptions {
   name: OptimizerName;
-  learningRate: number;
   /** Momentum's decay of the velocity (default 0.9). */
   momentum?: number;
   /** Adam's decay of the first and second moments (defaults 0.9 and 0.999). */
@@ -19,6 +22,11 @@ export interface OptimizerConfig {
   beta2?: number;
   /** Adam's guard against dividing by zero (default 1e-8). */
   epsilon?: number;
+}
+
+/** Every setting of an optimizer, the learning rate included (what it saves with its state). */
+export interface OptimizerConfig extends OptimizerOptions {
+  learningRate: number;
 }
 
 /** What an optimizer saves: its step count and one state buffer per parameter and slot. */
@@ -30,15 +38,21 @@ export interface OptimizerState {
 }
 
 /** Fills in defaults and checks every number, naming the bad one. */
-export function optimizerConfig(opt: OptimizerName | OptimizerConfig | undefined, learningRate: number): Required<OptimizerConfig> {
-  const given: Partial<OptimizerConfig> = typeof opt === "string" || opt === undefined ? { name: opt ?? "sgd" } : opt;
+export function optimizerConfig(opt: OptimizerName | OptimizerOptions | undefined, learningRate: number): Required<OptimizerConfig> {
+  const given: Partial<OptimizerOptions> = typeof opt === "string" || opt === undefined ? { name: opt ?? "sgd" } : opt;
+  if (typeof given === "object" && given !== null && "learningRate" in given) {
+    throw new RangeError(
+      "optimizer: the learning rate is fit's option, not the optimizer's: " +
+        `write fit(X, y, { learningRate: ${String((given as { learningRate: unknown }).learningRate)}, optimizer: { name: ${JSON.stringify(given.name)} } })`,
+    );
+  }
   const name = given.name;
   if (typeof name !== "string" || !(OPTIMIZER_NAMES as readonly string[]).includes(name)) {
     throw new RangeError(`optimizer: unknown optimizer ${JSON.stringify(name)}; valid names are ${OPTIMIZER_NAMES.join(", ")}`);
   }
   const config: Required<OptimizerConfig> = {
     name: name as OptimizerName,
-    learningRate: given.learningRate ?? learningRate,
+    learningRate,
     momentum: given.momentum ?? 0.9,
     beta1: given.beta1 ?? 0.9,
     beta2: given.beta2 ?? 0.999,
@@ -79,7 +93,7 @@ export class Optimizer {
   private beta1t = 1;
   private beta2t = 1;
 
-  constructor(opt: OptimizerName | OptimizerConfig, learningRate: number, params: readonly Matrix[]) {
+  constructor(opt: OptimizerName | OptimizerOptions, learningRate: number, params: readonly Matrix[]) {
     this.config = optimizerConfig(opt, learningRate);
     const nSlots = this.config.name === "adam" ? 2 : this.config.name === "momentum" ? 1 : 0;
     this.slots = [];

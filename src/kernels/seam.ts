@@ -11,10 +11,10 @@
  * "wasm" is the default where the runtime has WebAssembly SIMD and the built kernels are found;
  * `setBackend("reference")` switches, `getBackend().name` tells which is in use.
  */
-import { Activation, ActivationName, activations } from "./activations";
-import { Matrix, shapeOf } from "./matrix";
-import { referenceBackend } from "./backends/reference";
-import { loadWasmBackend } from "./backends/wasm";
+import { Activation, ActivationName, activations } from "../core/activations";
+import { Matrix, shapeOf } from "../core/matrix";
+import { referenceBackend } from "./reference";
+import { loadWasmBackend } from "./wasm";
 
 /** What a backend implements. Shapes are checked before a backend is called. */
 export interface Backend {
@@ -40,19 +40,47 @@ export interface Backend {
   activationBackward(name: ActivationName, Z: Matrix, A: Matrix, dA: Matrix, dZ: Matrix): boolean;
 }
 
-export const BACKEND_NAMES = ["reference", "wasm", "wasm-fma"] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
+/**
+ * How a backend is made: `load(true)` returns it or throws an error saying why it cannot run
+ * here; `load(false)` returns null instead of throwing. The default backend is the one of highest
+ * `priority` that loads.
+ */
+export interface BackendFactory {
+  load(explain: boolean): Backend | null;
+  priority: number;
+}
+
+const registry = new Map<string, BackendFactory>();
+
+/** Makes a backend available to `setBackend(name)`; each backend's own file calls this once. */
+export function registerBackend(name: string, factory: BackendFactory): void {
+  registry.set(name, factory);
+}
+
+/** The names `setBackend` accepts, in the order they were registered. */
+export function backendNames(): string[] {
+  return [...registry.keys()];
+}
+
+/** A backend's name: "reference", "wasm" and "wasm-fma" are the ones this library registers. */
+export type BackendName = string;
 
 let current: Backend | null = null;
 
 /**
  * The backend in use. The first call picks the one named by the environment variable
- * SCRATCHNET_BACKEND if it is set, else "wasm" where it loads, else "reference".
+ * SCRATCHNET_BACKEND if it is set, else the registered backend of highest priority that loads.
  */
 export function getBackend(): Backend {
   if (current === null) {
     const chosen = globalThis.process?.env?.SCRATCHNET_BACKEND;
-    current = chosen ? setBackend(chosen as BackendName) : (loadWasmBackend({ fused: false }) ?? referenceBackend);
+    if (chosen) return setBackend(chosen);
+    const byPriority = [...registry.values()].sort((a, b) => b.priority - a.priority);
+    for (const factory of byPriority) {
+      current = factory.load(false);
+      if (current) break;
+    }
+    if (current === null) throw new Error("scratchnet: no kernel backend is registered (import the library from its index)");
   }
   return current;
 }
@@ -68,12 +96,11 @@ export function getBackend(): Backend {
  * @example setBackend("reference"); getBackend().name // "reference"
  */
 export function setBackend(name: BackendName): Backend {
-  if (name === "reference") return (current = referenceBackend);
-  if (name !== "wasm" && name !== "wasm-fma") {
-    throw new RangeError(`setBackend: unknown backend ${JSON.stringify(name)}; valid names are ${BACKEND_NAMES.join(", ")}`);
+  const factory = registry.get(name);
+  if (!factory) {
+    throw new RangeError(`setBackend: unknown backend ${JSON.stringify(name)}; valid names are ${backendNames().join(", ")}`);
   }
-  const wasm = loadWasmBackend({ fused: name === "wasm-fma", explain: true });
-  return (current = wasm!);
+  return (current = factory.load(true)!);
 }
 
 /**

@@ -3,7 +3,7 @@
  * It refuses anything it would otherwise have to guess about; it is not a general CSV library.
  */
 import { readFileSync } from "fs";
-import { Matrix } from "./matrix";
+import { Matrix } from "../core/matrix";
 
 /** Options of `parseCsv` and `readCsv`. */
 export interface CsvOptions {

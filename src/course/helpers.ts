@@ -2,9 +2,9 @@
  * The first article's 2-2-1 network named by its nine numbers (w1..w6, b1..b3), which notebooks
  * 03 and 04 both build. Only a bridge between those names and a `Network`; no training here.
  */
-import { Matrix } from "./matrix";
-import { LayerGradients, Network } from "./network";
-import { RandomState } from "./random";
+import { Matrix } from "../core/matrix";
+import { LayerGradients, Network } from "../core/network";
+import { RandomState } from "../numerics/random";
 
 /** The nine numbers in the order the article draws them: w1..w6, then b1, b2, b3. */
 export const PARAM_NAMES = ["w1", "w2", "w3", "w4", "w5", "w6", "b1", "b2", "b3"] as const;

@@ -10,9 +10,9 @@
  * a scratch memory, runs there and copies the result back: slower, same numbers. An arena is
  * freed by the garbage collector once none of its matrices can be reached.
  */
-import type { ActivationName } from "../activations";
-import type { Backend } from "../kernels";
-import { Matrix } from "../matrix";
+import type { ActivationName } from "../core/activations";
+import { Backend, registerBackend } from "./seam";
+import { Matrix } from "../core/matrix";
 import { addRowReference, linearReference, matmulReference, sgdStepReference, sumRowsReference } from "./reference";
 import { kernelBytes } from "./wasm-bytes";
 
@@ -257,3 +257,7 @@ export function loadWasmBackend(options: { fused: boolean; explain?: boolean }):
   if (explain) throw new Error(`setBackend("${name}"): ${reason}`);
   return null;
 }
+
+// "wasm" is preferred to the reference wherever it loads; "wasm-fma" only when asked for.
+registerBackend("wasm", { load: (explain) => loadWasmBackend({ fused: false, explain }), priority: 1 });
+registerBackend("wasm-fma", { load: (explain) => loadWasmBackend({ fused: true, explain }), priority: -1 });

@@ -2,8 +2,8 @@
  * RandomState: seeded randomness that reproduces NumPy's legacy `np.random` streams (MT19937),
  * so a notebook seeded here prints the numbers the NumPy articles print. No other bit generators.
  */
-import { Matrix } from "./matrix";
-import { correctlyRoundedLog } from "./log";
+import { Matrix } from "../core/matrix";
+import { correctlyRoundedLog } from "./correctly-rounded-log";
 
 // MT19937 constants (Matsumoto & Nishimura 1998).
 const N = 624;

@@ -12,7 +12,7 @@ import { randomBytes } from "crypto";
 import { readFileSync } from "fs";
 import { dirname, join } from "path";
 import { describeFigure } from "./describe";
-import { Matrix } from "./matrix";
+import { Matrix } from "../core/matrix";
 
 /** One plotly trace, as plotly.js takes it. */
 export type Trace = Record<string, unknown>;

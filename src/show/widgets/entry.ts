@@ -9,10 +9,10 @@
  * `mountPending()` mounts every `[data-widget][data-widget-options]` element not yet mounted:
  * what the notebook's and the exported page's outputs call once the bundle has loaded.
  */
-import { getBackend, setBackend } from "../kernels";
-import { Matrix } from "../matrix";
-import { Network } from "../network";
-import { circles } from "../datasets";
+import { getBackend, setBackend } from "../../kernels";
+import { Matrix } from "../../core/matrix";
+import { Network } from "../../core/network";
+import { circles } from "../../data/datasets";
 import { mountDescent } from "./descent";
 import { mountNeuron } from "./neuron";
 import { mountPlayground } from "./playground";

@@ -9,12 +9,12 @@
  * (test/widgets-determinism.test.ts checks it bit for bit). Reset rebuilds the network from the
  * seed, so the same seed replays the same run.
  */
-import type { ActivationName } from "../activations";
-import { circles } from "../datasets";
-import { getBackend } from "../kernels";
-import { Matrix } from "../matrix";
-import { FitOptions, Network } from "../network";
-import type { OptimizerName } from "../optimizers";
+import type { ActivationName } from "../../core/activations";
+import { circles } from "../../data/datasets";
+import { getBackend } from "../../kernels";
+import { Matrix } from "../../core/matrix";
+import { FitOptions, Network } from "../../core/network";
+import type { OptimizerName } from "../../core/optimizers";
 import { button, Canvas, checkbox, contourSegments, figure, h, linspace, probabilityColor, select, textInput } from "./ui";
 
 export interface PlaygroundOptions {

@@ -8,11 +8,11 @@
  * weights to vary, the map's range. Without them: article 000's four people and a 2-2-1 sigmoid
  * network whose nine parameters are RandomState(0)'s first nine normals, w5 and w6 varied (as in 03).
  */
-import { people } from "../datasets";
-import type { LossName } from "../losses";
-import { Matrix } from "../matrix";
-import { Network, NetworkJSON } from "../network";
-import { RandomState } from "../random";
+import { people } from "../../data/datasets";
+import type { LossName } from "../../core/losses";
+import { Matrix } from "../../core/matrix";
+import { Network, NetworkJSON } from "../../core/network";
+import { RandomState } from "../../numerics/random";
 import { button, Canvas, contourSegments, figure, h, linspace, rampColor, slider, textInput } from "./ui";
 
 /** One weight: W[row][col] of layer `layer` (0 is the first hidden layer). */

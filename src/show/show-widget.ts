@@ -1,7 +1,7 @@
 /**
  * Interactive widgets in a notebook: `showWidget("circle-playground", { hidden: [4, 8] })` shows a
  * widget that runs this library in the reader's browser (the browser build, dist/widgets.js,
- * made by `npm run build` from src/widgets/).
+ * made by `npm run build` from src/show/widgets/).
  *
  * Like plotly.js for the plots (plot.ts), the bundle is sent once per kernel session as its own
  * output, inlined in a <script>, or as `<script src>` to a shared asset when SCRATCHNET_WIDGETS_URL
@@ -11,20 +11,20 @@
 import { existsSync, readFileSync } from "fs";
 import { randomBytes } from "crypto";
 import { join } from "path";
-import { Matrix } from "./matrix";
-import { Network } from "./network";
+import { Matrix } from "../core/matrix";
+import { Network } from "../core/network";
 import { Display, escapeHtml } from "./plot";
 
 /** The widgets of the bundle; each root element carries data-widget="<name>". */
 export const WIDGET_NAMES = ["neuron", "circle-playground", "descent"] as const;
 export type WidgetName = (typeof WIDGET_NAMES)[number];
 
-/** Options of the widgets (see src/widgets/*.ts); Matrix and Network values are sent as arrays and JSON. */
+/** Options of the widgets (see src/show/widgets/*.ts); Matrix and Network values are sent as arrays and JSON. */
 export type WidgetOptions = Record<string, unknown>;
 
-/** The bundle's path: dist/widgets.js next to this file once compiled, or the project's dist/ from source. */
+/** The bundle's path: dist/widgets.js one folder up once compiled, or the project's dist/ from source. */
 export function widgetsBundlePath(): string | null {
-  for (const file of [join(__dirname, "widgets.js"), join(__dirname, "..", "dist", "widgets.js")]) {
+  for (const file of [join(__dirname, "..", "widgets.js"), join(__dirname, "..", "..", "dist", "widgets.js")]) {
     if (existsSync(file)) return file;
   }
   return null;

@@ -6,7 +6,7 @@
  * implements (plain loops, or WebAssembly with the same numbers); this file is only the maths.
  */
 import { Activation, getActivation } from "./activations";
-import { activationBackward, activationForward, kernelMatrix, linearInto, matmulInto, sumRowsInto } from "./kernels";
+import { activationBackward, activationForward, kernelMatrix, linearInto, matmulInto, sumRowsInto } from "../kernels";
 import { Matrix } from "./matrix";
 
 /** What the forward pass keeps for the backward pass, for batches of n rows. */

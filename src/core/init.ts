@@ -3,7 +3,7 @@
  * Each draws W (nIn, nOut) and then, when the layer has them, b (1, nOut), from one RandomState.
  */
 import { Matrix } from "./matrix";
-import { RandomState } from "./random";
+import { RandomState } from "../numerics/random";
 
 export const INIT_NAMES = ["truncatedNormal", "uniform", "normal", "xavier", "he"] as const;
 export type InitName = (typeof INIT_NAMES)[number];

@@ -9,7 +9,7 @@
  */
 import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "fs";
 import { basename, dirname, join } from "path";
-import { Network } from "./network";
+import { Network } from "../core/network";
 
 /** How old (ms) a dead process's temporary file must be before saveNetwork removes it. */
 const STALE_MS = 60_000;

@@ -6,7 +6,7 @@
  * Leaves out: judgement. A description says what is in the data, never what it means.
  */
 
-/** The parts of a plotly figure a description reads (src/plot.ts's Figure has this shape). */
+/** The parts of a plotly figure a description reads (src/show/plot.ts's Figure has this shape). */
 export interface DescribableFigure {
   data: Record<string, unknown>[];
   layout: Record<string, unknown>;

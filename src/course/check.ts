@@ -2,8 +2,8 @@
  * Exercise checks: compare a learner's function or value with the library's reference on fresh
  * random inputs, and say kindly what was expected, what came back, and a hint.
  */
-import { Matrix } from "./matrix";
-import { RandomState } from "./random";
+import { Matrix } from "../core/matrix";
+import { RandomState } from "../numerics/random";
 
 /** Thrown by an exercise that has not been written yet (the student edition's TODOs). */
 export class NotDoneYet extends Error {

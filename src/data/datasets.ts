@@ -4,8 +4,8 @@
  */
 import { join } from "path";
 import { readCsv, CsvTable } from "./csv";
-import { Matrix } from "./matrix";
-import { RandomState } from "./random";
+import { Matrix } from "../core/matrix";
+import { RandomState } from "../numerics/random";
 
 /** A labelled dataset: features X (n, features) and labels y (n, 1). */
 export interface Dataset {
@@ -406,12 +406,12 @@ export function oneHot(y: Matrix | readonly number[], classes?: number): Matrix 
 }
 
 /**
- * Absolute path of a file in the package's data/ folder (src/ and dist/ both sit one level below it).
+ * Absolute path of a file in the package's data/ folder (src/data/ and dist/data/ both sit two levels below it).
  * @example readCsv(dataPath("people.csv"), { text: ["name"] })
  * // the table of article 000
  */
 export function dataPath(name: string): string {
-  return join(__dirname, "..", "data", name);
+  return join(__dirname, "..", "..", "data", name);
 }
 
 /** A dataset read from data/, with the names of its columns and classes. */

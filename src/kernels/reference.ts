@@ -3,8 +3,8 @@
  * writes them. It is the definition of every result: the WebAssembly backend is tested against
  * these functions and must match them bit for bit. Shapes are checked by the seam.
  */
-import type { Backend } from "../kernels";
-import { Matrix } from "../matrix";
+import { Backend, registerBackend } from "./seam";
+import { Matrix } from "../core/matrix";
 
 /**
  * out = op(a) @ op(b), where op(x) is x or its transpose: plain loops.
@@ -96,3 +96,5 @@ export const referenceBackend: Backend = {
   activationForward: () => false,
   activationBackward: () => false,
 };
+
+registerBackend("reference", { load: () => referenceBackend, priority: 0 });

@@ -2,9 +2,9 @@
  * The training rows for Network.fit, a batch at a time: each batch copied, in the epoch's order,
  * into buffers made once in the kernels' memory (kernelMatrix), beside the layers' own.
  */
-import { kernelMatrix } from "./kernels";
+import { kernelMatrix } from "../kernels";
 import { Matrix } from "./matrix";
-import { RandomState } from "./random";
+import { RandomState } from "../numerics/random";
 
 /** Some rows of the inputs and of the targets, row for row. */
 export interface Rows {

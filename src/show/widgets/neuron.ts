@@ -3,7 +3,7 @@
  * the library's `Neuron` computes the weighted sum z and the output sigma(z), shown as numbers
  * and as a point on the sigmoid curve.
  */
-import { Neuron, sigmoid } from "../neuron";
+import { Neuron, sigmoid } from "../../core/neuron";
 import { Canvas, figure, h, slider } from "./ui";
 
 export interface NeuronOptions {
