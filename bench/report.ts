@@ -251,6 +251,6 @@ if (require.main === module) {
   const root = join(__dirname, "..");
   const results = JSON.parse(readFileSync(join(root, "bench", "results", "latest.json"), "utf8")) as BenchResults;
   writeFileSync(join(root, "bench", "results", "latest.md"), renderMarkdown(results));
-  updateReadme(join(root, "README.md"), results);
-  process.stderr.write("bench: re-rendered bench/results/latest.md and README.md's tables from latest.json\n");
+  updateReadme(join(root, "docs", "benchmarks.md"), results);
+  process.stderr.write("bench: re-rendered bench/results/latest.md and docs/benchmarks.md's tables from latest.json\n");
 }

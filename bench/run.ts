@@ -252,8 +252,8 @@ async function main(): Promise<void> {
   writeFileSync(join(o.outDir, "latest.md"), md);
   log(`\nbench: wrote ${join(o.outDir, "latest.md")} and latest.json`);
   if (o.outDir === DEFAULT_OUT_DIR) {
-    updateReadme(join(ROOT, "README.md"), results);
-    log("bench: and the tables in README.md");
+    updateReadme(join(ROOT, "docs", "benchmarks.md"), results);
+    log("bench: and the tables in docs/benchmarks.md");
   }
   for (const t of results.targets) log(`  ${t.met === null ? "not measured" : t.met ? "met    " : "NOT MET"}  ${t.text}: ${t.measured}`);
 }

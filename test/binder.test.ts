@@ -202,11 +202,11 @@ describe("binder/zero-to-jupyterhub.yaml", () => {
     assert.ok(startCpu < 10 * cpu.limit, `a kernel start (${startCpu} s of CPU) takes seconds, not minutes, within the limit`);
   });
 
-  test("the README's measured table is the load test's reports, row for row", () => {
-    const readme = read("README.md");
+  test("docs/workshop.md's measured table is the load test's reports, row for row", () => {
+    const readme = read("docs/workshop.md");
     const runs = measured().filter((r) => r.notebook === "01-neuron.ipynb").sort((a, b) => a.students - b.students);
     const table = [...SIZING_HEADER, ...runs.map((r) => sizingRow(r))].join("\n");
-    assert.ok(readme.includes(table), `README.md has the table:\n${table}`);
+    assert.ok(readme.includes(table), `docs/workshop.md has the table:\n${table}`);
   });
 
   test("idle servers are culled after the same hour as `npm run hub`'s default", () => {

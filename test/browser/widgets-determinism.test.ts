@@ -11,9 +11,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { rmSync } from "fs";
 import type { Page } from "playwright-core";
-import { Network, circles, people, RandomState, setBackend } from "../src/index";
-import { Chromium, guardedContext, launchChromium } from "./browser/chromium";
-import { pageWeightBits, waitForWidgets, weightBits, writeWidgetPage } from "./browser/widget-page";
+import { Network, circles, people, RandomState, setBackend } from "../../src/index";
+import { Chromium, guardedContext, launchChromium } from "./chromium";
+import { pageWeightBits, waitForWidgets, weightBits, writeWidgetPage } from "./widget-page";
 
 const PLAYGROUND = '[data-widget="circle-playground"]';
 const DESCENT = '[data-widget="descent"]';
