@@ -1,7 +1,7 @@
-// Issue 8, the gaps: gradients through whole networks at logits of +-1000, the same seed giving the
+// The gaps: gradients through whole networks at logits of +-1000, the same seed giving the
 // same bits in separate processes, 500 + 500 epochs through model files equal to 1000 in one go,
 // and the six problem CSV files through every way the course reads a CSV.
-// (Killing a save mid-write is test/hardening-crash.test.ts; live kernels are test/notebooks/.)
+// (Killing a save mid-write is test/integration/crash.test.ts; live kernels are test/notebooks/.)
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "child_process";
