@@ -24,20 +24,28 @@ let logTables: { inv: Float64Array; hi: Float64Array; lo: Float64Array; ln2Hi: n
   null;
 let ln2Fixed = 0n;
 
-/** ln(x) correctly rounded, for x a positive normal double (others go to Math.log). */
-export function correctlyRoundedLog(x: number): number {
-  if (!(x >= 2.2250738585072014e-308 && x < Infinity)) return Math.log(x);
-  const t = logTables ?? buildLogTables();
+/**
+ * x = m * 2^e with m in [sqrt(1/2), sqrt(2)), so ln x = e ln 2 + ln m. Centring m on 1 keeps
+ * e ln 2 and ln m from cancelling when x is just below 1.
+ */
+function splitLog(x: number): [number, number] {
   bits64[0] = x;
   const w = words[HIGH_WORD];
   let e = (w >>> 20) - 1023;
   words[HIGH_WORD] = (w & 0x000fffff) | 0x3ff00000;
   let m = bits64[0];
-  // Centring m on 1 keeps e*ln2 and log(m) from cancelling when x is just below 1.
   if (m >= Math.SQRT2) {
     m *= 0.5;
     e += 1;
   }
+  return [m, e];
+}
+
+/** ln(x) correctly rounded, for x a positive normal double (others go to Math.log). */
+export function correctlyRoundedLog(x: number): number {
+  if (!(x >= 2.2250738585072014e-308 && x < Infinity)) return Math.log(x);
+  const t = logTables ?? buildLogTables();
+  const [m, e] = splitLog(x);
   const k = Math.round(m * 256) - TABLE_FIRST;
   const inv = t.inv[k];
 
@@ -105,15 +113,7 @@ export function correctlyRoundedLog(x: number): number {
 /** round(ln(x) * 2^PREC) to within a few units, for x a positive normal double. */
 function logFixed(x: number): bigint {
   if (ln2Fixed === 0n) ln2Fixed = 2n * atanhFixed((1n << PREC) / 3n); // ln 2 = 2 atanh(1/3)
-  bits64[0] = x;
-  const w = words[HIGH_WORD];
-  let e = (w >>> 20) - 1023;
-  words[HIGH_WORD] = (w & 0x000fffff) | 0x3ff00000;
-  let m = bits64[0];
-  if (m >= Math.SQRT2) {
-    m *= 0.5;
-    e += 1;
-  }
+  const [m, e] = splitLog(x);
   // m is a multiple of 2^-53, so m * 2^53 is an exact integer; ln m = 2 atanh((m - 1)/(m + 1)).
   const mi = BigInt(m * 2 ** 53);
   const one = 1n << 53n;
