@@ -23,4 +23,5 @@ export * from "./data/io";
 export * from "./course/check";
 export { matmulReference, addRowReference, sumRowsReference, sgdStepReference } from "./kernels/reference";
 export * from "./course/helpers";
+export * from "./course/engine";
 export * from "./show/describe";

@@ -83,3 +83,10 @@ test("passes are kept per name: one exercise passing does not unlock another", (
   assert.equal(yours("sigmaSlope", slope, sigmoid as unknown as typeof slope), sigmoid);
   assert.equal(yours("sigma", mine, sigmoid), mine);
 });
+
+test("records such as named gradients are compared key by key, with the tolerance, and a missing key is named", () => {
+  const out = quiet();
+  check("grads", { w1: 0.1 + 1e-13, extra: 5 }, { w1: 0.1 }, { print: out.print });
+  assert.throws(() => check("grads", { w2: 1 }, { w1: 0.1 }, { print: out.print }), /✗ grads: expected .* \(w1 is missing\)/);
+  assert.throws(() => check("grads", { w1: 0.2 }, { w1: 0.1 }, { print: out.print }), /\(in w1: off by 0\.100\)/);
+});

@@ -150,6 +150,17 @@ function difference(got: unknown, want: unknown, tol: number): string {
     }
     return "";
   }
+  if (want !== null && typeof want === "object") {
+    // A record such as { dW1, db1 } or the nine named gradients: compare the expected keys one by
+    // one, with the same tolerance, so a correct answer never fails on the last bits of a double.
+    if (got === null || typeof got !== "object") return `an object with ${Object.keys(want).join(", ")} was expected`;
+    for (const key of Object.keys(want)) {
+      if (!(key in got)) return `${key} is missing`;
+      const d = difference((got as Record<string, unknown>)[key], (want as Record<string, unknown>)[key], tol);
+      if (d) return `in ${key}: ${d}`;
+    }
+    return "";
+  }
   return JSON.stringify(got) === JSON.stringify(want) ? "" : "the values differ";
 }
 
