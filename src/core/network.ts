@@ -10,6 +10,7 @@ import { checkTargets, fusedOutputGradient, getLoss, Loss, LossName } from "./lo
 import { Matrix } from "./matrix";
 import { Optimizer, OptimizerName, OptimizerOptions, OptimizerState, optimizerConfig } from "./optimizers";
 import { RandomState, RandomStateJSON } from "../numerics/random";
+import { StallWatch } from "./diagnose";
 
 export interface NetworkConfig {
   /** Neurons per layer, inputs first: [2, 4, 8, 1] is 2 inputs, hidden layers of 4 and 8, 1 output. */
@@ -163,6 +164,7 @@ export class Network {
     const before = params.map((p) => p.clone()); // the parameters at the start of the epoch
     const batches = new Batches(x, t, o.batchSize);
     const history: number[] = [];
+    const stall = new StallWatch(this.layers, o.learningRate); // says once why, if the loss stops moving
     let measured: Rows | null = null; // rows whose forward pass the layers hold, with the current weights
 
     for (let epoch = 0; epoch < o.epochs; epoch++) {
@@ -187,6 +189,7 @@ export class Network {
         );
       }
       history.push(loss);
+      stall.epoch(loss);
       if (o.onEpoch) {
         measured = null; // onEpoch may change the weights, or run the layers on other rows
         if (o.onEpoch(epoch, loss) === false) break;
