@@ -25,3 +25,4 @@ export { matmulReference, addRowReference, sumRowsReference, sgdStepReference } 
 export * from "./course/helpers";
 export * from "./course/engine";
 export * from "./show/describe";
+export * from "./show/network-drawing";

@@ -22,6 +22,8 @@ import {
   showPlot,
 } from "../src/show/plot";
 import { describeFigure, networkDescription, svgWithText } from "../src/show/describe";
+import { networkSvg } from "../src/show/network-drawing";
+import { Network } from "../src/core/network";
 
 type T = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -345,5 +347,25 @@ describe("descriptions written from the data", () => {
     );
     assert.throws(() => svgWithText("<div></div>", "t", "d"), /no <svg> element/);
     assert.throws(() => networkDescription([["a"], ["b"]], [[1], [2]], []), /1 weight matrices \(want 1\)|0 weight matrices \(want 1\)/);
+  });
+});
+
+describe("networkSvg", () => {
+  const net = Network.fromJSON({ layers: [
+    { weights: [[0, 0], [1, 1]], biases: [0, 0], activation: "sigmoid" },
+    { weights: [[0], [1]], biases: [0], activation: "sigmoid" },
+  ] });
+  test("draws every neuron with its value and bias and every weight, from the network's own forward pass", () => {
+    const svg = networkSvg(net, [2, 3], { names: [["x1", "x2"], ["h1", "h2"], ["o<1>"]] });
+    assert.equal(svg.match(/<circle /g)?.length, 5);
+    assert.equal(svg.match(/<line /g)?.length, 6);
+    assert.ok(svg.includes(">0.7216<") && svg.includes(">0.9526<") && svg.includes(">w = 1<") && svg.includes(">b = 0<"));
+    assert.ok(svg.includes("o&lt;1&gt;") && !svg.includes("o<1>"), "labels are escaped");
+    assert.match(svg, /<title id="[^"]+">The network for x = \(2, 3\)<\/title>/);
+    assert.ok(svg.includes("Output: o&lt;1&gt; = 0.722 (bias 0)"), "described in words too");
+  });
+  test("a wrong number of inputs or names is an error that says what the network takes", () => {
+    assert.throws(() => networkSvg(net, [1]), { message: "networkSvg: the network takes 2 inputs, got 1" });
+    assert.throws(() => networkSvg(net, [1, 2], { names: [["a"], ["b"], ["c"]] }), { message: "networkSvg: names must give [2,2,1] neurons per layer" });
   });
 });
