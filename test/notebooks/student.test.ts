@@ -1,15 +1,19 @@
 /**
  * The student edition (`npm run student`): solution blocks become TODOs, strictly; then the whole
  * student edition is executed through the export, where every check must print "not done yet"
- * for its exercise, no cell may fail, and every other cell must run. The instructor edition's
- * checks all passing is execute.test.ts's part (a wrong answer throws, failing the export); here
- * we only make sure no instructor exercise is itself left as a TODO, which would pass silently.
+ * for its exercise, no cell may fail, every other cell must run, and every engine piece the
+ * learner writes (issue 33) must be replaced by the library's version after its check, saying so.
+ * Then the student edition with the solutions filled in is executed: every engine check passes,
+ * nothing falls back to the library, and the articles' numbers come from the learner's code.
+ * The instructor edition's checks all passing is execute.test.ts's part; here we also make sure
+ * no instructor exercise is itself left as a TODO, which would pass silently.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { basename, join } from "path";
+import { nbformatJson } from "../../scripts/clean-notebooks";
 import { ExportResult, exportSite } from "../../scripts/export";
 import { Notebook, NotebookCell, listNotebooks, readNotebook, sourceOf } from "../../scripts/lib/notebooks";
 import { NOTEBOOKS } from "../../scripts/lib/project";
@@ -178,6 +182,25 @@ describe("the student edition, executed", () => {
     }
   });
 
+  test("every engine piece ran on the library's fallback after its check, said once, and Run All reached the end", () => {
+    for (const [prefix, names] of Object.entries(ENGINE)) {
+      const entry = written.find((w) => w.notebook.startsWith(`${prefix}-`))!;
+      const nb = readNotebook(join(executed, "notebooks", entry.notebook));
+      const texts = nb.cells.map((c) => (c.cell_type === "code" ? printed(c).text : ""));
+      for (const name of names) {
+        const ex = entry.exercises.find((e) => e.name === name);
+        assert.ok(ex, `${entry.notebook}: ${name} is an exercise`);
+        if (NO_LATER_CELL.has(name)) continue;
+        const line = `using the library's ${name} until yours passes`;
+        const saidAt = texts.flatMap((t, i) => (t.includes(line) ? [i] : []));
+        assert.equal(saidAt.length, 1, `${entry.notebook}: "${line}" printed once, in cells ${saidAt.map((i) => i + 1)}`);
+        assert.ok(saidAt[0] > ex.checkCell, `${entry.notebook}: ${name}'s fallback comes after its check`);
+      }
+      const lastCode = nb.cells.map((c, i) => (c.cell_type === "code" ? i : -1)).filter((i) => i >= 0).at(-1)!;
+      assert.equal(typeof nb.cells[lastCode].execution_count, "number", `${entry.notebook}: Run All reached the last cell`);
+    }
+  });
+
   test("every check prints \"not done yet\" for its exercise, and every other code cell ran", () => {
     for (const { notebook, exercises: found } of written) {
       const nb = readNotebook(join(executed, "notebooks", notebook));
@@ -194,6 +217,71 @@ describe("the student edition, executed", () => {
           assert.ok(!/not done yet/.test(text), `${notebook}, cell ${i + 1} printed "not done yet" outside a check:\n${text}`);
         }
       });
+    }
+  });
+});
+
+/**
+ * The engine the learner writes, notebook by notebook (issue 33). Keep in step with the
+ * notebooks: each name is an exercise whose check is named the same, and whose later cells call
+ * it through `yours`, so the untouched edition prints the fallback line for each.
+ */
+const ENGINE: Record<string, string[]> = {
+  "01": ["sigma", "sigmaSlope", "neuronOutput"],
+  "02": ["layerForward", "feedforward"],
+  "03": ["meanSquaredError", "descend"],
+  "04": ["backpropBatch", "backwardOne", "trainPerPerson", "trainFullBatch"],
+  "05": ["forwardAll", "articleDirections", "articleStep", "articleError"],
+};
+// layerForward's later use is inside feedforward's library version, so it prints no line of its own.
+const NO_LATER_CELL = new Set(["layerForward"]);
+
+/**
+ * The student edition with every engine exercise filled in by the instructor's solution, i.e.
+ * the code a learner who solved everything has: it must pass every check, never fall back to the
+ * library, and reproduce the articles' numbers (asserted in the cells, and looked for here).
+ */
+describe("the student edition with the solutions filled in", () => {
+  const filledDir = join(STUDENT, "filled-notebooks");
+  let executed: string;
+  let result: ExportResult;
+  const files = Object.keys(ENGINE).map((p) => basename(listNotebooks(NOTEBOOKS).find((f) => basename(f).startsWith(`${p}-`))!));
+  before(async () => {
+    executed = mkdtempSync(join(tmpdir(), "scratchnet-filled-"));
+    rmSync(filledDir, { recursive: true, force: true });
+    mkdirSync(filledDir, { recursive: true });
+    for (const file of files) {
+      const instructor = readNotebook(join(NOTEBOOKS, file));
+      const { notebook: student, exercises: found } = studentNotebook(instructor, file);
+      // The learner's answers go into the student edition's exercise cells; nothing else changes.
+      for (const ex of found) student.cells[ex.cell] = { ...student.cells[ex.cell], source: sourceOf(instructor.cells[ex.cell]) };
+      writeFileSync(join(filledDir, file), nbformatJson(student));
+    }
+    result = await exportSite({ notebooksDir: filledDir, outDir: join(executed, "site"), executedDir: join(executed, "notebooks"),
+      slides: false, edition: "filled in", log: (line) => process.stderr.write(line + "\n") });
+  });
+  after(() => {
+    rmSync(executed, { recursive: true, force: true });
+    rmSync(filledDir, { recursive: true, force: true });
+  });
+
+  test("every engine check passes, no cell falls back to the library, and the articles' numbers come out", () => {
+    for (const page of result.pages) assert.equal(page.error, undefined, `\n${page.error}`);
+    const want: Record<string, string[]> = {
+      "01": ["our function: 0.9990889488055994"],
+      "02": ["feedforward: 0.7216325609518421"],
+      "03": ["eta = 3: loss 0.3693 (step 0), 0.2492 (step 1)"],
+      "04": ["loss after epoch 0: 0.3520679367816475", "Emily: 0.946 -> F   Frank: 0.040 -> M",
+        "predictions after 1500 iterations: 0.0100914219817"],
+      "05": ["accuracy after the last step: 0.9500", "held-out points 0.9133"],
+    };
+    for (const file of files) {
+      const prefix = file.slice(0, 2);
+      const nb = readNotebook(join(executed, "notebooks", file));
+      const all = nb.cells.map((c) => (c.cell_type === "code" ? printed(c).text : "")).join("\n");
+      for (const name of ENGINE[prefix]) assert.ok(all.includes(`✓ ${name}: correct`), `${file}: ${name} passes its check`);
+      assert.ok(!all.includes("using the library's"), `${file}: a cell fell back to the library:\n${all.match(/using the library's .*/)?.[0]}`);
+      for (const text of want[prefix]) assert.ok(all.includes(text), `${file} printed ${JSON.stringify(text)}`);
     }
   });
 });
