@@ -8,9 +8,11 @@
  * (Layer, Network.gradients, Network.fit), never from the exercise's solution, so the checks
  * compare two independent computations.
  */
+import { initialParams } from "../core/init";
 import { Layer } from "../core/layer";
 import { mseLoss } from "../core/losses";
 import { Matrix } from "../core/matrix";
+import { RandomState } from "../numerics/random";
 import { Network } from "../core/network";
 import { Neuron, sigmoid, sigmoidDerivative } from "../core/neuron";
 import { PARAM_NAMES, Params, buildNetwork, paramsOf } from "./helpers";
@@ -88,6 +90,15 @@ function trainFullBatch(X: Matrix, y: Matrix, W1start: Matrix, W2start: Matrix, 
   return { W1: net.layers[0].W.clone(), W2: net.layers[1].W.clone(), loss };
 }
 
+/**
+ * Fernández's `capa`: a layer from nIn inputs to nOut units whose W (nIn, nOut), then b (1, nOut),
+ * are drawn from a standard normal truncated to [-1, 1] and rounded to 3 decimals, from `rng`.
+ */
+function capa(nIn: number, nOut: number, activation: string, rng: RandomState): Layer {
+  const { W, b } = initialParams("truncatedNormal", nIn, nOut, true, rng);
+  return new Layer(W, b, activation);
+}
+
 /** Every layer's output for X, the input first: [X, A_1, ..., A_L], by the library's `predict`. */
 function forwardAll(net: Network, X: Matrix): Matrix[] {
   net.predict(X);
@@ -128,6 +139,7 @@ export const libraryVersions = {
   backpropBatch,
   trainPerPerson,
   trainFullBatch,
+  capa,
   forwardAll,
   articleDirections,
   articleStep,

@@ -231,7 +231,7 @@ const ENGINE: Record<string, string[]> = {
   "02": ["layerForward", "feedforward"],
   "03": ["meanSquaredError", "descend"],
   "04": ["backpropBatch", "backwardOne", "trainPerPerson", "trainFullBatch"],
-  "05": ["forwardAll", "articleDirections", "articleStep", "articleError"],
+  "05": ["capa", "forwardAll", "articleDirections", "articleStep", "articleError"],
 };
 // layerForward's later use is inside feedforward's library version, so it prints no line of its own.
 const NO_LATER_CELL = new Set(["layerForward"]);
