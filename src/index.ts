@@ -11,6 +11,7 @@ export * from "./core/losses";
 export * from "./core/init";
 export * from "./core/layer";
 export * from "./core/optimizers";
+export * from "./core/regularization";
 export * from "./core/network";
 export * from "./core/gradcheck";
 export * from "./data/datasets";
