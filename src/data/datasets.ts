@@ -448,14 +448,14 @@ const FEATURES: Record<FeatureName, (x1: number, x2: number) => number> = {
  */
 export function inputFeatures(X: Matrix, names: readonly FeatureName[]): Matrix {
   if (!(X instanceof Matrix) || X.cols !== 2) throw new RangeError(`inputFeatures: X must be a Matrix of shape (n, 2), got ${X instanceof Matrix ? X.shape : typeof X}`);
-  if (!Array.isArray(names) || names.length === 0) throw new RangeError("inputFeatures: give at least one feature name");
+  if (!Array.isArray(names as unknown) || names.length === 0) throw new RangeError("inputFeatures: give at least one feature name");
   for (const name of names) {
     if (!(name in FEATURES)) throw new RangeError(`inputFeatures: unknown feature ${JSON.stringify(name)}; the features are ${FEATURE_NAMES.join(", ")}`);
   }
   const out = new Matrix(X.rows, names.length); // (n, features)
   for (let i = 0; i < X.rows; i++) {
     const x1 = X.data[2 * i], x2 = X.data[2 * i + 1];
-    names.forEach((name, j) => (out.data[i * names.length + j] = FEATURES[name](x1, x2)));
+    names.forEach((name: FeatureName, j) => (out.data[i * names.length + j] = FEATURES[name](x1, x2)));
   }
   return out;
 }

@@ -16,7 +16,7 @@ import { Network } from "../core/network";
 import { Display, escapeHtml } from "./plot";
 
 /** The widgets of the bundle; each root element carries data-widget="<name>". */
-export const WIDGET_NAMES = ["neuron", "circle-playground", "descent"] as const;
+export const WIDGET_NAMES = ["neuron", "circle-playground", "playground", "descent"] as const;
 export type WidgetName = (typeof WIDGET_NAMES)[number];
 
 /** Options of the widgets (see src/show/widgets/*.ts); Matrix and Network values are sent as arrays and JSON. */
