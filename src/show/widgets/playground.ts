@@ -58,6 +58,8 @@ export interface PlaygroundController {
   testLosses(): number[];
   /** Every layer's W and b as nested arrays. */
   weights(): { W: number[][]; b: number[] | null }[];
+  /** The points in the set's own coordinates: training, and test (none at 100% training). */
+  data(): { train: { X: number[][]; y: number[] }; test: { X: number[][]; y: number[] } };
   /** The notebook code of the run so far (what "Copy as code" writes). */
   code(): string;
   /**
@@ -370,6 +372,10 @@ export function mountPlayground(root: HTMLElement, options: PlaygroundOptions = 
     losses: () => trainLoss.slice(),
     testLosses: () => testLoss.slice(),
     weights: () => net.layers.map((l) => ({ W: l.W.toArray(), b: l.b ? l.b.toFlatArray() : null })),
+    data: () => {
+      const plain = (d: { X: Matrix; y: Matrix }) => ({ X: d.X.toArray(), y: d.y.toFlatArray() });
+      return { train: plain(run.data.train), test: plain(run.data.test) };
+    },
     code,
     stats: () => ({ ...stats, wallMs: stats.wallMs + (running ? performance.now() - runningSince : 0), backend: getBackend().name }),
     train,
