@@ -95,7 +95,7 @@ export class WidgetSession {
 let session: WidgetSession | undefined;
 
 /**
- * Shows an interactive widget that runs the library in the page: "neuron", "circle-playground"
+ * Shows an interactive widget that runs the library in the page: "neuron", "circle-playground", "playground"
  * or "descent". It works in the live notebook, the exported pages and the slides.
  * @example showWidget("neuron", { weights: [0, 1], bias: 4, inputs: [2, 3] });
  * showWidget("circle-playground", { hidden: [4, 8], learningRate: 0.1, optimizer: "adam" });

@@ -105,6 +105,20 @@ describe("the playground widget, offline in Chromium", () => {
     assert.equal(split.train.X.length, 180, "60% of 300 train");
     assert.equal(split.test.X.length, 120);
     assert.equal(await points(p), 180);
+    // "discretize output": the soft background becomes two flat colours
+    for (let i = 0; i < 5; i++) await p.locator(`${W} button[name=step]`).click();
+    const soft = await canvasImage(p, big);
+    await p.locator(`${W} input[name=discretize]`).check();
+    const hard = await canvasImage(p, big);
+    assert.notEqual(hard, soft, "discretize redrew the output");
+    const shades = await p.$eval(big, (c) => {
+      const canvas = c as HTMLCanvasElement;
+      const k = canvas.width / 340;
+      // a strip of the background away from the points' edge: at most the two class shades and the blend between them
+      const img = canvas.getContext("2d")!.getImageData(Math.round(45 * k), Math.round(12 * k), Math.round(8 * k), Math.round(8 * k)).data;
+      return new Set(Array.from({ length: img.length / 4 }, (_, i) => img.slice(4 * i, 4 * i + 3).join(","))).size;
+    });
+    assert.ok(shades <= 3, `a corner of the discretized map holds ${shades} colours`);
     assert.deepEqual(problems, noProblems);
   });
 
@@ -141,6 +155,35 @@ describe("the playground widget, offline in Chromium", () => {
     await click("add a hidden layer");
     assert.deepEqual(await sizes(p), [3, 4, 1]);
     assert.equal(await mapCount(p), 4);
+
+    // what a reader can get wrong is said in the widget
+    const status = p.locator(`${W} [role=status]`);
+    await p.locator(`${W} input[name=hidden]`).fill("4, 40");
+    await p.locator(`${W} input[name=hidden]`).press("Enter");
+    await p.locator(`${W} input[name=hidden]`).dispatchEvent("change");
+    assert.equal(await status.textContent(), "hidden layers: give 0 to 6 whole numbers from 1 to 16, separated by commas (for example 4, 2)");
+    for (const f of ["x2", "x1^2", "x2^2"]) await p.locator(`${W} input[name=feature][value="${f}"]`).uncheck();
+    assert.equal(await status.textContent(), "features: choose at least one input feature");
+    await p.locator(`${W} input[name=seed]`).fill("-1");
+    await p.locator(`${W} input[name=seed]`).dispatchEvent("change");
+    assert.equal(await status.textContent(), "seed: give a whole number, 0 or more");
+    assert.deepEqual(problems, noProblems);
+  });
+
+  test("bad options and a broken shared link", async () => {
+    const bad = writeWidgetPage([["playground", { hidden: [4, 40], urlHash: false }]]);
+    try {
+      const guarded = await guardedContext(chromium.browser, (u) => u.startsWith("file://"));
+      const p = await guarded.page();
+      await p.goto(bad.url);
+      await p.waitForFunction(() => document.querySelector("[data-widget] .snw-error"));
+      assert.equal(await p.locator("[data-widget] .snw-error").textContent(),
+        "The playground widget could not start: hidden layers: give 0 to 6 whole numbers from 1 to 16, separated by commas (for example 4, 2)");
+    } finally {
+      rmSync(bad.dir, { recursive: true, force: true });
+    }
+    const { p, problems } = await open("#playground=1&dataset=moons&hidden=4,2");
+    assert.equal((await settings(p)).dataset, "circle", "a link with an unknown data set opens the defaults");
     assert.deepEqual(problems, noProblems);
   });
 

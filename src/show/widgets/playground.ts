@@ -112,9 +112,11 @@ export function mountPlayground(root: HTMLElement, options: PlaygroundOptions = 
   const inJupyter = !!document.querySelector(".jp-Notebook, #notebook-container");
   const useHash = urlHash ?? !inJupyter;
   const start: Settings = { ...defaults, ...(given as Partial<Settings>) };
-  ui.write((useHash && fromHash(location.hash, k, start)) || start);
+  const shared = useHash ? fromHash(location.hash, k, start) : null;
+  ui.write(shared && checkSettings(shared) === null ? shared : start); // a broken link opens the widget's own start
+  let mounted = false; // the hash changes on a reader's changes only, not when the page opens
   const writeHash = () => {
-    if (useHash) history.replaceState(null, "", `#${toHash(ui.read(), k)}`);
+    if (useHash && mounted) history.replaceState(null, "", `#${toHash(ui.read(), k)}`);
   };
 
   // --- state
@@ -361,6 +363,7 @@ export function mountPlayground(root: HTMLElement, options: PlaygroundOptions = 
   }
   ui.pauseBtn.disabled = true;
   if (!reset()) throw new Error(message.textContent ?? "playground: bad options");
+  mounted = true;
 
   return {
     config: () => JSON.parse(JSON.stringify({
