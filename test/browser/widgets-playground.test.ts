@@ -9,7 +9,7 @@
  * - "copy as code", run in Node, gives the page's weights bit for bit;
  * - axe-core finds nothing serious, and every control is reached and worked from the keyboard;
  * - frames/s with and without the heat maps, from the same run (at least 20 with them);
- * and writes screenshots/widgets-playground-full.png.
+ * and writes screenshots/widgets-playground-full.png (and -hover.png, a unit's map shown large).
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -379,9 +379,10 @@ describe("the playground widget, offline in Chromium", () => {
     assert.ok(withMaps >= 20, `${withMaps.toFixed(1)} frames/s with the heat maps (at least 20 wanted)`);
     await p.locator(`${W} input[name=showMaps]`).check();
     await p.locator(`${W} input[name=showTest]`).check();
-    await p.getByRole("button", { name: /hidden layer 1, neuron 2/ }).hover();
     mkdirSync(SCREENSHOTS, { recursive: true });
     await p.locator(W).screenshot({ path: join(SCREENSHOTS, "widgets-playground-full.png") });
+    await p.getByRole("button", { name: /hidden layer 1, neuron 2/ }).hover(); // its map, large, behind the data
+    await p.locator(W).screenshot({ path: join(SCREENSHOTS, "widgets-playground-hover.png") });
     assert.deepEqual(problems, noProblems);
   });
 });

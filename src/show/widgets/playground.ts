@@ -102,7 +102,9 @@ export function mountPlayground(root: HTMLElement, options: PlaygroundOptions = 
   root.append(
     ...ui.groups(),
     readout,
-    h("div", { class: "snw-row" }, diagram.el, bigFigure, figure(lossPlot, "Loss after each epoch: training (solid red) and test (dashed black).")),
+    h("div", { class: "snw-row" }, diagram.el,
+      h("div", { class: "snw-plots" }, bigFigure, figure(lossPlot, "Loss after each epoch: training (solid red) and test (dashed black).")),
+    ),
     ui.codeWrap,
     message,
   );

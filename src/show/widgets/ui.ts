@@ -272,6 +272,7 @@ export function ensureStyles(): void {
 [data-widget] fieldset.snw-controls { border: 1px solid #ccc; border-radius: 4px; padding: 4px 8px; }
 [data-widget] fieldset.snw-controls legend { font-weight: 600; padding: 0 4px; }
 [data-widget] .snw-net { position: relative; margin: 6px 0; }
+[data-widget] .snw-plots { display: flex; flex-direction: column; gap: 10px; }
 [data-widget] .snw-links { position: absolute; left: 0; top: 0; }
 [data-widget] .snw-node { position: absolute; width: 36px; height: 36px; padding: 0; margin: 0; border: 1px solid #888; background: #fff; box-sizing: content-box; }
 [data-widget] .snw-node canvas { width: 36px; height: 36px; }
