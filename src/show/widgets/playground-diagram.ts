@@ -33,13 +33,15 @@ export class Diagram {
   private outputMap: HTMLCanvasElement | null = null;
   private sizes: number[] = [];
   private readonly image: ImageData;
+  private readonly addLayer: HTMLButtonElement;
+  private readonly removeLayer: HTMLButtonElement;
 
   constructor(private readonly res: number, private readonly events: DiagramEvents) {
     this.image = new ImageData(res, res);
     this.links = h("canvas", { class: "snw-links", "aria-hidden": "true" });
     this.net = h("div", { class: "snw-net" }, this.links);
-    const addLayer = button("+ layer", "addLayer");
-    const removeLayer = button("− layer", "removeLayer");
+    const addLayer = (this.addLayer = button("+ layer", "addLayer"));
+    const removeLayer = (this.removeLayer = button("− layer", "removeLayer"));
     addLayer.setAttribute("aria-label", "add a hidden layer");
     removeLayer.setAttribute("aria-label", "remove the last hidden layer");
     addLayer.addEventListener("click", () => events.addLayer());
@@ -52,6 +54,8 @@ export class Diagram {
   build(sizes: number[], inputNames: string[]): void {
     this.sizes = sizes.slice();
     const hidden = sizes.slice(1, -1);
+    this.addLayer.disabled = hidden.length >= 6;
+    this.removeLayer.disabled = hidden.length === 0;
     const columns = sizes.length;
     const tallest = Math.max(...sizes);
     const width = this.x(columns - 1) + UNIT / 2 + COL / 2;

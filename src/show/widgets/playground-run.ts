@@ -25,21 +25,25 @@ export function planRun(s: Settings, scaleOverride?: number): PlaygroundRun {
   const view = DATASETS[s.dataset];
   const scale = scaleOverride ?? view.scale;
   const data = makeData(s.dataset, s.dataSeed, s.noise, s.trainPercent, scale, s.features);
-  const rows = data.train.X.rows;
-  const batchSize = Math.min(s.batchSize || rows, rows);
   return {
     settings: s, view, data, scale,
     sizes: [s.features.length, ...s.hidden, 1],
     // classification: a probability (sigmoid) and cross-entropy; regression: the value itself and the squared error
     activations: [...s.hidden.map(() => s.activation), view.regression ? "linear" : "sigmoid"],
-    fit: {
-      learningRate: s.learningRate,
-      loss: view.regression ? "mse" : "binaryCrossEntropy",
-      optimizer: s.optimizer,
-      batchSize,
-      shuffle: batchSize < rows,
-      seed: s.seed,
-      regularization: s.regularization === "none" || s.regularizationRate === 0 ? null : { kind: s.regularization, rate: s.regularizationRate },
-    },
+    fit: fitSettings(s, view.regression, data.train.X.rows),
+  };
+}
+
+/** `fit`'s options for these settings, on `rows` training rows (batch size 0: all of them). */
+export function fitSettings(s: Settings, regression: boolean, rows: number): FitSettings {
+  const batchSize = Math.min(s.batchSize || rows, rows);
+  return {
+    learningRate: s.learningRate,
+    loss: regression ? "mse" : "binaryCrossEntropy",
+    optimizer: s.optimizer,
+    batchSize,
+    shuffle: batchSize < rows,
+    seed: s.seed,
+    regularization: s.regularization === "none" || s.regularizationRate === 0 ? null : { kind: s.regularization, rate: s.regularizationRate },
   };
 }

@@ -26,7 +26,7 @@ import { FEATURE_LABELS, PlaygroundControls } from "./playground-controls";
 import { Diagram } from "./playground-diagram";
 import { notebookCode } from "./playground-code";
 import { BigPlot, drawLosses } from "./playground-plots";
-import { FitSettings, planRun, PlaygroundRun } from "./playground-run";
+import { FitSettings, fitSettings, planRun, PlaygroundRun } from "./playground-run";
 import { checkSettings, CIRCLE_DEFAULTS, fromHash, PLAYGROUND_DEFAULTS, Settings, toHash } from "./playground-settings";
 import { Canvas, figure, h, linspace } from "./ui";
 
@@ -184,11 +184,12 @@ export function mountPlayground(root: HTMLElement, options: PlaygroundOptions = 
     // Options that change mid-run (rate, optimizer, batch size, regularisation) apply from the next epoch on.
     const s = ui.read();
     if (!checkSettings(s)) {
-      const next = planRun({ ...run.settings, learningRate: s.learningRate, optimizer: s.optimizer, batchSize: s.batchSize,
-        regularization: s.regularization, regularizationRate: s.regularizationRate }, run.scale);
-      if (JSON.stringify(next.fit) !== JSON.stringify(run.fit)) {
+      const settings: Settings = { ...run.settings, learningRate: s.learningRate, optimizer: s.optimizer, batchSize: s.batchSize,
+        regularization: s.regularization, regularizationRate: s.regularizationRate };
+      const fit = fitSettings(settings, run.view.regression, run.data.train.X.rows);
+      if (JSON.stringify(fit) !== JSON.stringify(run.fit)) {
         changedMidRun ||= trainLoss.length > 0;
-        run = { ...run, settings: next.settings, fit: next.fit };
+        run = { ...run, settings, fit };
       }
     }
     const { trainInputs, testInputs, train, test } = run.data;
