@@ -38,7 +38,7 @@ export interface FitOptions {
   shuffle?: boolean;
   /** Seed of the shuffling (default 0). */
   seed?: number;
-  /** Weight decay: loss + rate R(W) over every layer's W, R = ½Σw² ("l2") or Σ|w| ("l1"); default none. */
+  /** Weight decay: minimise loss + rate R(W) over every W, R = ½Σw² ("l2") or Σ|w| ("l1"); the losses returned leave R out. */
   regularization?: Regularization | null;
   /**
    * Called after every epoch with its index (from 0) and the loss; return false to stop. It may
