@@ -65,6 +65,8 @@ export class PlaygroundControls {
     this.code = h("textarea", { name: "code", readonly: true, rows: 14, cols: 90, spellcheck: "false", "aria-label": "notebook code that replays this run" });
     this.codeWrap = h("div", { class: "snw-code" }, this.code);
     this.codeWrap.hidden = true;
+    // a unit of the first layer draws a straight line only when its inputs are x1 and x2 themselves
+    this.showLines.input.title = "drawn when the inputs are x₁ and x₂ only, with at least one hidden layer";
   }
 
   /** The groups, in reading (and Tab) order. */
