@@ -13,6 +13,7 @@ export * from "./core/layer";
 export * from "./core/optimizers";
 export * from "./core/network";
 export * from "./core/gradcheck";
+export * from "./core/value";
 export * from "./data/datasets";
 export * from "./data/csv";
 export * from "./data/dataframe";
