@@ -25,3 +25,4 @@ export * from "./course/check";
 export { matmulReference, addRowReference, sumRowsReference, sgdStepReference } from "./kernels/reference";
 export * from "./course/helpers";
 export * from "./show/describe";
+export * from "./show/graph";
