@@ -87,6 +87,7 @@ describe("the layout", () => {
     const svg = drawGraph(L, { highlight: () => false });
     assert.ok(svg.includes(">no gradient<") && svg.includes(">L = (y − ŷ)²<"));
     assert.ok(!svg.includes("#fdf2e3"));
+    assert.ok(between(svg, "desc").includes("L = (y − ŷ)² of ŷ, y (label): value 0.2500, gradient 1."), between(svg, "desc"));
   });
 
   test("labels are escaped: text never becomes markup", () => {

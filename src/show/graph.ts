@@ -35,7 +35,7 @@ export interface DrawGraphOptions {
 }
 
 // Sizes in SVG pixels: a node's box, and the distance between columns and between rows.
-const BOX_W = 132, BOX_H = 54, COL = 180, ROW = 68, MARGIN = 12;
+const BOX_W = 132, BOX_H = 54, COL = 168, ROW = 68, MARGIN = 12;
 
 /** The graph's layout: every node with its column (0 = the output's) and its centre. */
 export interface GraphLayout {
@@ -114,13 +114,26 @@ export function drawGraph(root: GraphNode, options: DrawGraphOptions = {}): stri
   const num = (v: number) => formatNumber(v, digits);
   const gradText = (n: GraphNode) => (n.grad === undefined ? "no gradient" : `grad ${num(n.grad)}`);
 
-  const edges = layout.edges.map(({ from, to, copy }) => {
-    const a = layout.nodes[from], b = layout.nodes[to];
-    const x1 = a.x + BOX_W / 2, x2 = b.x - BOX_W / 2;
-    // A repeated arrow (a node used twice by one operation) bends away from the first, so both show.
-    const bend = copy === 0 ? 0 : (copy % 2 === 1 ? -1 : 1) * 14 * Math.ceil(copy / 2);
-    const mid = (x1 + x2) / 2;
-    return `<path class="edge" d="M${x1},${a.y + bend} C${mid},${a.y + bend} ${mid},${b.y + bend} ${x2},${b.y + bend / 2}" ` +
+  // Arrows leave and enter a box at points spread along its side, in the order of the boxes at
+  // their other ends, so that many arrows into one node (or two from a node used twice) stay apart.
+  const spread = (ends: number[], centre: number) => {
+    const step = ends.length > 1 ? Math.min(10, (BOX_H - 14) / (ends.length - 1)) : 0;
+    return new Map(ends.map((e, k) => [e, centre + (k - (ends.length - 1) / 2) * step]));
+  };
+  const byOtherEnd = (edgeIds: number[], end: (e: number) => number) =>
+    edgeIds.sort((e, f) => layout.nodes[end(e)].y - layout.nodes[end(f)].y || layout.edges[e].copy - layout.edges[f].copy);
+  const ids = layout.edges.map((_, e) => e);
+  const startY = new Map<number, number>(), endY = new Map<number, number>();
+  layout.nodes.forEach((n, i) => {
+    const out = byOtherEnd(ids.filter((e) => layout.edges[e].from === i), (e) => layout.edges[e].to);
+    const into = byOtherEnd(ids.filter((e) => layout.edges[e].to === i), (e) => layout.edges[e].from);
+    spread(out, n.y).forEach((y, e) => startY.set(e, y));
+    spread(into, n.y).forEach((y, e) => endY.set(e, y));
+  });
+  const edges = layout.edges.map(({ from, to }, e) => {
+    const x1 = layout.nodes[from].x + BOX_W / 2, x2 = layout.nodes[to].x - BOX_W / 2;
+    const y1 = startY.get(e)!, y2 = endY.get(e)!, mid = (x1 + x2) / 2;
+    return `<path class="edge" d="M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}" ` +
       `fill="none" stroke="#888" marker-end="url(#${id}-tip)"/>`;
   });
   const boxes = layout.nodes.map(({ node, name, x, y }) => {
@@ -133,7 +146,7 @@ export function drawGraph(root: GraphNode, options: DrawGraphOptions = {}): stri
   const tip = `<defs><marker id="${id}-tip" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto">` +
     `<path d="M0,0 L10,5 L0,10 z" fill="#888"/></marker></defs>`;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${layout.width}" height="${layout.height}" ` +
-    `viewBox="0 0 ${layout.width} ${layout.height}" font-family="sans-serif" font-size="12">` +
+    `viewBox="0 0 ${layout.width} ${layout.height}" style="max-width: 100%; height: auto" font-family="sans-serif" font-size="12">` +
     tip + edges.join("") + boxes.join("") + `</svg>`;
   const rootName = layout.nodes[layout.nodes.length - 1].name;
   return svgWithText(svg, options.title ?? `Computational graph of ${rootName}`, describeGraph(layout, num), id);
@@ -148,9 +161,9 @@ function describeGraph(layout: GraphLayout, num: (v: number) => string): string 
     const names = node.children.map((c) => layout.nodes.find((d) => d.node === c)!.name);
     const op = opText(node);
     const how = !node.op ? " (a leaf)"
-      : op.startsWith("^") ? ` = ${names[0]}${op}`
-      : names.length === 1 ? ` = ${op} of ${names[0]}`
-      : ` = ${names.join(` ${op} `)}`;
+      : op.startsWith("^") && names.length === 1 ? ` = ${names[0]}${op}`
+      : names.length === 2 && INFIX.has(op) ? ` = ${names[0]} ${op} ${names[1]}`
+      : ` = ${op} of ${names.join(", ")}`;
     return `${name}${how}: value ${num(node.data)}, ${node.grad === undefined ? "no gradient" : `gradient ${num(node.grad)}`}`;
   });
   const counts = new Map<string, number>();
@@ -189,6 +202,7 @@ function nodeNames(order: GraphNode[]): string[] {
 }
 
 const OP_NAMES: Record<string, string> = { "*": "×", "-": "−" };
+const INFIX = new Set(["+", "−", "×", "/"]);
 function opText(node: GraphNode): string {
   return OP_NAMES[node.op] ?? node.op;
 }
