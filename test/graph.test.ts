@@ -96,6 +96,15 @@ describe("the layout", () => {
     assert.ok(!svg.includes("<script>"));
     assert.ok(svg.includes("&lt;script&gt;"));
   });
+
+  test("a wide graph fits the page by default, or keeps its size in a box that scrolls sideways", () => {
+    let v = value(1, "x");
+    for (let i = 0; i < 12; i++) v = v.tanh();
+    const fitted = drawGraph(v), kept = drawGraph(v, { fit: false, title: "Twelve tanh" });
+    assert.ok(fitted.startsWith("<svg") && fitted.includes('style="max-width: 100%; height: auto"'));
+    assert.ok(kept.startsWith('<div class="scratchnet-graph-scroll" style="overflow-x: auto; max-width: 100%" tabindex="0" role="region" aria-label="Twelve tanh (scrolls sideways)"><svg'));
+    assert.ok(!kept.includes("max-width: 100%; height: auto") && kept.includes('width="2172"') && kept.includes('style="max-width: none"'));
+  });
 });
 
 describe("drawGraph's errors", () => {

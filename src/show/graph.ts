@@ -32,6 +32,13 @@ export interface DrawGraphOptions {
   digits?: number;
   /** Refuse graphs with more nodes than this (default 60). */
   maxNodes?: number;
+  /**
+   * true (default): the picture shrinks to the page's width. false: it keeps its size (overriding
+   * notebook styles that shrink every svg), in a box
+   * that scrolls sideways (and takes the keyboard focus, so it scrolls without a mouse); for wide
+   * graphs whose text would otherwise become too small to read.
+   */
+  fit?: boolean;
 }
 
 // Sizes in SVG pixels: a node's box, and the distance between columns and between rows.
@@ -108,6 +115,7 @@ export function drawGraph(root: GraphNode, options: DrawGraphOptions = {}): stri
     throw new TypeError("drawGraph: expected a Value (or a node with data, op and children)");
   }
   const digits = options.digits ?? 4;
+  const fit = options.fit ?? true;
   const highlight = options.highlight ?? ((n: GraphNode) => n.children.length === 0);
   const layout = layoutGraph(root, options.maxNodes ?? 60);
   const id = `scratchnet-graph-${graphIds++}`;
@@ -146,10 +154,13 @@ export function drawGraph(root: GraphNode, options: DrawGraphOptions = {}): stri
   const tip = `<defs><marker id="${id}-tip" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto">` +
     `<path d="M0,0 L10,5 L0,10 z" fill="#888"/></marker></defs>`;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${layout.width}" height="${layout.height}" ` +
-    `viewBox="0 0 ${layout.width} ${layout.height}" style="max-width: 100%; height: auto" font-family="sans-serif" font-size="12">` +
+    `viewBox="0 0 ${layout.width} ${layout.height}"${fit ? ' style="max-width: 100%; height: auto"' : ' style="max-width: none"'} font-family="sans-serif" font-size="12">` +
     tip + edges.join("") + boxes.join("") + `</svg>`;
-  const rootName = layout.nodes[layout.nodes.length - 1].name;
-  return svgWithText(svg, options.title ?? `Computational graph of ${rootName}`, describeGraph(layout, num), id);
+  const title = options.title ?? `Computational graph of ${layout.nodes[layout.nodes.length - 1].name}`;
+  const picture = svgWithText(svg, title, describeGraph(layout, num), id);
+  if (fit) return picture;
+  return `<div class="scratchnet-graph-scroll" style="overflow-x: auto; max-width: 100%" tabindex="0" role="region" ` +
+    `aria-label="${escapeHtml(title)} (scrolls sideways)">${picture}</div>`;
 }
 let graphIds = 0;
 
