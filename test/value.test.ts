@@ -154,6 +154,7 @@ describe("errors a user can trigger", () => {
   test("an operand that is neither a Value nor a number", () => {
     assert.throws(() => value(1).add([2] as unknown as number), { message: "Value.from: expected a Value or a number, got an array" });
     assert.throws(() => value(1).mul("3" as unknown as number), { message: "Value.from: expected a Value or a number, got string 3" });
+    assert.throws(() => value(1).sub(undefined as unknown as number), { message: "Value.from: expected a Value or a number, got undefined" });
   });
   test("a Value as pow's exponent", () => {
     assert.throws(() => value(2).pow(value(3) as unknown as number), { message: "Value.pow: the exponent must be a plain number, got an object" });

@@ -238,5 +238,6 @@ export function localGradients(op: (...x: Value[]) => Value, x: readonly number[
 }
 
 function describeArg(x: unknown): string {
-  return x === null ? "null" : Array.isArray(x) ? "an array" : typeof x === "object" ? "an object" : `${typeof x} ${String(x)}`;
+  if (x === null || x === undefined) return String(x);
+  return Array.isArray(x) ? "an array" : typeof x === "object" ? "an object" : `${typeof x} ${String(x)}`;
 }
