@@ -1,7 +1,7 @@
 // Exercise checks: a tick for a right answer, a kind "not done yet", and a clear failure for a wrong one.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { check, Matrix, NotDoneYet, sigmoid, todo } from "../src/index";
+import { check, hasPassed, Matrix, NotDoneYet, resetChecks, sigmoid, todo, yours } from "../src/index";
 
 const quiet = () => {
   const lines: string[] = [];
@@ -44,4 +44,42 @@ test("values, arrays and matrices are compared with a tolerance, and shapes are 
   assert.throws(() => check("nan", NaN, 1, { print: out.print }), /NaN is never right/);
   assert.throws(() => check("f", 3, (x: number) => x, { print: out.print }), /expected a function, got 3/);
   assert.throws(() => check("boom", () => { throw new RangeError("bad"); }, () => 1, { print: out.print }), /your code threw RangeError: bad/);
+});
+
+// The fallback: later cells call an exercise through `yours`, which trusts only a passed check.
+test("yours uses the library's function until the learner's check passes, saying so once", (t) => {
+  resetChecks();
+  const said = t.mock.method(console, "log", () => {});
+  const mine = (x: number) => 1 / (1 + Math.exp(-x));
+  assert.equal(yours("sigma", mine, sigmoid), sigmoid);
+  assert.equal(yours("sigma", mine, sigmoid), sigmoid);
+  assert.deepEqual(said.mock.calls.map((c) => c.arguments[0]), ["using the library's sigma until yours passes"]);
+  check("sigma", mine, sigmoid, { print: () => {} });
+  assert.equal(hasPassed("sigma"), true);
+  assert.equal(yours("sigma", mine, sigmoid), mine);
+  assert.equal(said.mock.calls.length, 1, "no fallback line once the learner's version is used");
+});
+
+test("yours falls back again after a wrong or unfinished retry of a passed exercise", (t) => {
+  resetChecks();
+  t.mock.method(console, "log", () => {});
+  const right = (x: number) => 1 / (1 + Math.exp(-x));
+  const wrong = (x: number) => 1 / (1 + Math.exp(x));
+  check("sigma", right, sigmoid, { print: () => {} });
+  assert.throws(() => check("sigma", wrong, sigmoid, { print: () => {} }));
+  assert.equal(yours("sigma", wrong, sigmoid), sigmoid);
+  check("sigma", right, sigmoid, { print: () => {} });
+  check("sigma", (_x: number): number => todo("sigma"), sigmoid, { print: () => {} });
+  assert.equal(hasPassed("sigma"), false);
+  assert.equal(yours("sigma", right, sigmoid), sigmoid);
+});
+
+test("passes are kept per name: one exercise passing does not unlock another", (t) => {
+  resetChecks();
+  t.mock.method(console, "log", () => {});
+  const mine = (x: number) => 1 / (1 + Math.exp(-x));
+  check("sigma", mine, sigmoid, { print: () => {} });
+  const slope = (x: number) => x;
+  assert.equal(yours("sigmaSlope", slope, sigmoid as unknown as typeof slope), sigmoid);
+  assert.equal(yours("sigma", mine, sigmoid), mine);
 });
