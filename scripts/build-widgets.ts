@@ -11,7 +11,8 @@
  *   become stubs that throw if anything calls them, so nothing Node-only can work by accident.
  * - `Math.exp` and `Math.tanh` become src/numerics/fdlibm.ts's, the functions Node 20's V8 computes, because
  *   the browser's own Math.exp differs from it in the last bit (see fdlibm.ts), and the page's
- *   training must give Node's numbers.
+ *   training must give Node's numbers; `Math.sin` and `Math.cos` (the playground's sin and cos
+ *   features) likewise become fdlibm-trig.ts's.
  * The result is one IIFE script that sets `window.scratchnetWidgets`.
  */
 import { build, Plugin } from "esbuild";
@@ -81,8 +82,8 @@ export async function buildWidgets(options: { minify?: boolean } = {}): Promise<
     legalComments: "none",
     outfile: WIDGETS_BUNDLE,
     plugins: [browserSwaps],
-    // Math.exp and Math.tanh differ between engines in the last bit; the bundle computes them as Node 20 does.
-    define: { "Math.exp": "__scratchnetExp", "Math.tanh": "__scratchnetTanh" },
+    // Math.exp, tanh, sin and cos differ between engines in the last bit; the bundle computes them as Node 20 does.
+    define: { "Math.exp": "__scratchnetExp", "Math.tanh": "__scratchnetTanh", "Math.sin": "__scratchnetSin", "Math.cos": "__scratchnetCos" },
     inject: [join(ROOT, "src", "numerics", "fdlibm-inject.ts")],
     logLevel: "warning",
   });

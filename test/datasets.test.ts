@@ -363,3 +363,86 @@ test("data/README.md describes every file in data/", () => {
   }
   assert.ok(readme.includes("CC BY 4.0"));
 });
+
+// --- TensorFlow Playground's sets: two Gaussians, the two regression sets, noisy rings, input features
+
+import { FEATURE_NAMES, gaussianMixture, gaussians, inputFeatures, MIXTURE_BUMPS, plane } from "../src/data/datasets";
+
+test("gaussians(): two clouds around (-2, -2) (label 0) and (2, 2) (label 1), seeded, noise is their spread", () => {
+  const d = gaussians({ n: 201, noise: 1, seed: 0 });
+  assert.equal(d.X.shape, "(201, 2)");
+  assert.equal(count(d.y, 0), 101);
+  assert.equal(count(d.y, 1), 100);
+  const mean = (label: number, col: number) => {
+    let s = 0, k = 0;
+    for (let i = 0; i < 201; i++) if (d.y.data[i] === label) (s += d.X.data[2 * i + col]), k++;
+    return s / k;
+  };
+  for (const col of [0, 1]) {
+    assert.ok(Math.abs(mean(0, col) + 2) < 0.3, `class 0 centred at -2: ${mean(0, col)}`);
+    assert.ok(Math.abs(mean(1, col) - 2) < 0.3, `class 1 centred at 2: ${mean(1, col)}`);
+  }
+  assert.deepEqual(gaussians({ n: 4, noise: 0 }).X.toArray(), [[-2, -2], [-2, -2], [2, 2], [2, 2]]);
+  assert.deepEqual(gaussians({ seed: 5 }).X.toArray(), gaussians({ seed: 5 }).X.toArray());
+  assert.notDeepEqual(gaussians({ seed: 5 }).X.toArray(), gaussians({ seed: 6 }).X.toArray());
+  // the noise is exactly the seeded normals, x then y, point by point
+  const z = new RandomState(7).randn(4) as Float64Array;
+  assert.deepEqual(Array.from(gaussians({ n: 2, noise: 0.5, seed: 7 }).X.data), [-2 + 0.5 * z[0], -2 + 0.5 * z[1], 2 + 0.5 * z[2], 2 + 0.5 * z[3]]);
+  assert.throws(() => gaussians({ n: 1 }), /gaussians: n must be an integer >= 2, got 1/);
+  assert.throws(() => gaussians({ noise: -1 }), /gaussians: noise must be a finite number >= 0, got -1/);
+});
+
+test("plane(): y = (x1 + x2) / 12 on the square [-6, 6]^2, plus seeded noise on y", () => {
+  const d = plane({ n: 300, seed: 0 });
+  assert.equal(d.X.shape, "(300, 2)");
+  assert.equal(d.y.shape, "(300, 1)");
+  for (let i = 0; i < 300; i++) {
+    const [a, b] = [d.X.data[2 * i], d.X.data[2 * i + 1]];
+    assert.ok(a >= -6 && a < 6 && b >= -6 && b < 6);
+    assert.equal(d.y.data[i], (a + b) / 12);
+  }
+  const noisy = plane({ n: 300, noise: 0.1, seed: 0 });
+  assert.deepEqual(noisy.X.toArray(), d.X.toArray(), "the noise is drawn after the points: same X");
+  const diffs = noisy.y.toFlatArray().map((v, i) => v - d.y.data[i]);
+  const sd = Math.sqrt(diffs.reduce((s, v) => s + v * v, 0) / 300);
+  assert.ok(sd > 0.08 && sd < 0.12, `noise of spread 0.1 on y: ${sd}`);
+  assert.throws(() => plane({ n: 0 }), /plane: n must be an integer >= 1, got 0/);
+});
+
+test("gaussianMixture(): six bumps of sign +1 / -1, y near ±1 at their centres", () => {
+  const d = gaussianMixture({ n: 500, seed: 1 });
+  assert.equal(d.X.shape, "(500, 2)");
+  const values = d.y.toFlatArray();
+  assert.ok(Math.max(...values) > 0.8 && Math.min(...values) < -0.8, "reaches both signs");
+  assert.ok(values.every((v) => Math.abs(v) < 1.2), "stays within about ±1");
+  for (let i = 0; i < 500; i++) {
+    const [a, b] = [d.X.data[2 * i], d.X.data[2 * i + 1]];
+    const want = MIXTURE_BUMPS.reduce((s, [c1, c2, sign]) => s + sign * Math.exp(-((a - c1) ** 2 + (b - c2) ** 2) / 2), 0);
+    assert.equal(values[i], want);
+  }
+  assert.throws(() => gaussianMixture({ noise: Infinity }), /gaussianMixture: noise must be a finite number >= 0, got Infinity/);
+});
+
+test("circles({ noise }): noise 0 is article 002's data; noise > 0 moves every coordinate by seeded normals", () => {
+  const clean = circles({ seed: 0 });
+  assert.deepEqual(circles({ seed: 0, noise: 0 }).X.toArray(), clean.X.toArray());
+  const noisy = circles({ seed: 0, noise: 2 });
+  assert.deepEqual(noisy.y.toArray(), clean.y.toArray());
+  const moved = noisy.X.toFlatArray().filter((v, i) => v !== clean.X.data[i]).length;
+  assert.equal(moved, 600);
+  assert.throws(() => circles({ noise: -0.5 }), /circles: noise must be a finite number >= 0, got -0.5/);
+});
+
+test("inputFeatures(): Playground's nine features, in the order asked, and its errors", () => {
+  const X = Matrix.from([[2, 3], [-1, 0.5]]);
+  assert.deepEqual(inputFeatures(X, ["x1", "x2"]).toArray(), X.toArray());
+  assert.deepEqual(inputFeatures(X, ["x1^2", "x2^2", "x1*x2"]).toArray(), [[4, 9, 6], [1, 0.25, -0.5]]);
+  assert.deepEqual(inputFeatures(X, ["sin(x1)", "sin(x2)", "cos(x1)", "cos(x2)"]).toArray(), [
+    [Math.sin(2), Math.sin(3), Math.cos(2), Math.cos(3)],
+    [Math.sin(-1), Math.sin(0.5), Math.cos(-1), Math.cos(0.5)],
+  ]);
+  assert.equal(inputFeatures(X, [...FEATURE_NAMES]).shape, "(2, 9)");
+  assert.throws(() => inputFeatures(X, ["x3" as never]), /inputFeatures: unknown feature "x3"; the features are x1, x2, x1\^2/);
+  assert.throws(() => inputFeatures(X, []), /inputFeatures: give at least one feature name/);
+  assert.throws(() => inputFeatures(Matrix.from([[1, 2, 3]]), ["x1"]), /inputFeatures: X must be a Matrix of shape \(n, 2\), got \(1, 3\)/);
+});

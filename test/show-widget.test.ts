@@ -21,8 +21,8 @@ const optionsOf = (html: string) => {
   return JSON.parse(text) as Record<string, unknown>;
 };
 
-test("the widget names are the contract: neuron, circle-playground, descent", () => {
-  assert.deepEqual([...WIDGET_NAMES], ["neuron", "circle-playground", "descent"]);
+test("the widget names are the contract: neuron, circle-playground, playground, descent", () => {
+  assert.deepEqual([...WIDGET_NAMES], ["neuron", "circle-playground", "playground", "descent"]);
 });
 
 test("the bundle is sent once per session, inlined, before the first widget", () => {
@@ -59,7 +59,7 @@ test("a Matrix and a Network become plain JSON; text stays text", () => {
 
 test("a wrong name or option is refused before anything is sent", () => {
   const { sent, s } = session();
-  assert.throws(() => s.show("playground" as never), /unknown widget "playground"; valid names are neuron, circle-playground, descent/);
+  assert.throws(() => s.show("sandbox" as never), /unknown widget "sandbox"; valid names are neuron, circle-playground, playground, descent/);
   assert.throws(() => s.show("neuron", { bias: () => 1 }), /option neuron\.bias is a function/);
   assert.throws(() => s.show("neuron", { bias: NaN }), /option neuron\.bias is NaN/);
   assert.deepEqual(sent, []);

@@ -9,6 +9,7 @@ import { Layer } from "./layer";
 import { checkTargets, fusedOutputGradient, getLoss, Loss, LossName } from "./losses";
 import { Matrix } from "./matrix";
 import { Optimizer, OptimizerName, OptimizerOptions, OptimizerState, optimizerConfig } from "./optimizers";
+import { checkRegularization, Regularization } from "./regularization";
 import { RandomState, RandomStateJSON } from "../numerics/random";
 import { StallWatch } from "./diagnose";
 
@@ -38,6 +39,8 @@ export interface FitOptions {
   shuffle?: boolean;
   /** Seed of the shuffling (default 0). */
   seed?: number;
+  /** Weight decay: minimise loss + rate R(W) over every W, R = ½Σw² ("l2") or Σ|w| ("l1"); the losses returned leave R out. */
+  regularization?: Regularization | null;
   /**
    * Called after every epoch with its index (from 0) and the loss; return false to stop. It may
    * change W and b or run the network on other data (a test set): the next epoch starts from
@@ -161,6 +164,7 @@ export class Network {
     const state = this.trainingState(o); // the optimizer (holding learningRate) and the shuffling stream
     const params = this.layers.flatMap((l) => l.params);
     const grads = this.layers.flatMap((l) => l.grads);
+    const weights = this.layers.map((l) => l.W); // what a regularisation penalises
     const before = params.map((p) => p.clone()); // the parameters at the start of the epoch
     const batches = new Batches(x, t, o.batchSize);
     const history: number[] = [];
@@ -174,7 +178,7 @@ export class Network {
         const batch = batches.get(i);
         if (batch !== measured) this.forward(batch.X); // one batch of all rows: the loss's pass is this one
         this.backward(batch.y, lossFn);
-        state.optimizer.step(params, grads);
+        state.optimizer.step(params, grads, o.regularization, weights);
         measured = null;
       }
       const loss = lossFn.value(this.forward(batches.all.X), batches.all.y); // all rows, after the steps
@@ -400,6 +404,7 @@ function checkFitOptions(options: FitOptions, rows: number): Required<Omit<FitOp
     batchSize: Math.min(batchSize, rows),
     shuffle: options.shuffle ?? false,
     seed: options.seed ?? 0,
+    regularization: checkRegularization(options.regularization),
     onEpoch: options.onEpoch,
   };
 }

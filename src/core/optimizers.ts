@@ -5,6 +5,7 @@
  */
 import { sgdStepInPlace } from "../kernels";
 import { Matrix } from "./matrix";
+import { penaltySlope, Regularization } from "./regularization";
 
 export const OPTIMIZER_NAMES = ["sgd", "momentum", "adam"] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
@@ -78,6 +79,10 @@ export function optimizerConfig(opt: OptimizerName | OptimizerOptions | undefine
  * - momentum: v <- mu v - lr g;  p <- p + v
  * - adam:     m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2;
  *             p <- p - lr m_hat / (sqrt(v_hat) + eps), with m_hat = m / (1 - b1^t), v_hat = v / (1 - b2^t)
+ *
+ * With a regularisation (regularization.ts), each penalised weight's gradient first becomes the
+ * gradient of loss + rate R:  g <- g + rate dR/dw  (rate w for L2, rate sign(w) for L1); the
+ * rule above then uses that g. (For Adam this is L2 in the gradient, not AdamW's decoupled decay.)
  * @example const opt = new Optimizer("sgd", 0.1, [W]); opt.step([W], [dW]);
  */
 export class Optimizer {
@@ -100,10 +105,21 @@ export class Optimizer {
     for (let s = 0; s < nSlots; s++) this.slots.push(params.map((p) => new Float64Array(p.size)));
   }
 
-  /** One update of every parameter in place; grads[i] has params[i]'s shape. */
-  step(params: readonly Matrix[], grads: readonly Matrix[]): void {
+  /**
+   * One update of every parameter in place; grads[i] has params[i]'s shape. With a
+   * `regularization`, the parameters listed in `penalized` (fit passes the weights, not the
+   * biases) have rate dR/dw added to their gradients first, in place.
+   */
+  step(params: readonly Matrix[], grads: readonly Matrix[], regularization: Regularization | null = null, penalized: readonly Matrix[] = params): void {
     const { name, learningRate: lr } = this.config;
     this.t++;
+    if (regularization && regularization.rate > 0) {
+      for (let k = 0; k < params.length; k++) {
+        if (!penalized.includes(params[k])) continue;
+        const p = params[k].data, g = grads[k].data;
+        for (let i = 0; i < p.length; i++) g[i] += regularization.rate * penaltySlope(regularization.kind, p[i]); // g <- g + rate dR/dw
+      }
+    }
     if (name === "sgd") {
       for (let k = 0; k < params.length; k++) sgdStepInPlace(params[k], grads[k], lr); // p -= lr g
     } else if (name === "momentum") {

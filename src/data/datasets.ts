@@ -99,6 +99,8 @@ export interface CirclesOptions extends SeedOptions {
   n?: number;
   /** Ring radii R, in the order of the labels (default [2, 0.5]: outer ring label 0, inner label 1). */
   radii?: number[];
+  /** Standard deviation of Gaussian noise added to each coordinate after the rings are drawn (default 0: article 002's data). */
+  noise?: number;
 }
 
 /**
@@ -107,7 +109,8 @@ export interface CirclesOptions extends SeedOptions {
  * (r cos(angle), r sin(angle)) rounded to 3 decimals. Ring k gets label k.
  *
  * Draw order, fixed so a seed always gives the same data: ring by ring, all n values
- * of t, then all n of t'. X is (n * radii.length, 2), y is (n * radii.length, 1).
+ * of t, then all n of t'. X is (n * radii.length, 2), y is (n * radii.length, 1). A `noise`
+ * above 0 then adds N(0, noise^2) to every coordinate (x then y, row by row), as `moons` does.
  * @example const { X, y } = circles({ seed: 0 });
  * X.shape // "(300, 2)": 150 outer points (label 0), then 150 inner (label 1)
  */
@@ -116,6 +119,8 @@ export function circles(options: CirclesOptions = {}): Dataset & { radii: number
   const radii = options.radii ?? [2, 0.5];
   checkCount("circles", "n", n);
   checkRadii("circles", radii);
+  const noise = options.noise ?? 0;
+  checkNoise("circles", noise);
   const rng = rngFrom("circles", options);
   const X = new Matrix(n * radii.length, 2);
   const y = new Matrix(n * radii.length, 1);
@@ -131,6 +136,7 @@ export function circles(options: CirclesOptions = {}): Dataset & { radii: number
       y.data[row] = k;
     }
   });
+  addNoise(X, noise, rng);
   return { X, y, radii: radii.slice() };
 }
 
@@ -327,6 +333,131 @@ export function xor(options: XorOptions = {}): Dataset {
   }
   addNoise(X, noise, rng);
   return { X, y };
+}
+
+/** Options of `gaussians`. */
+export interface GaussiansOptions extends SeedOptions {
+  /** Total points (default 200): the first ceil(n / 2) around (-2, -2) with label 0, the rest around (2, 2) with label 1. */
+  n?: number;
+  /** Standard deviation of each cloud, per coordinate (default 1). */
+  noise?: number;
+}
+
+/**
+ * Two Gaussian clouds, TensorFlow Playground's easiest set: one straight line splits them.
+ * Point i is its centre plus noise * (z1, z2), z standard normals drawn x then y, point by point.
+ * X is (n, 2), y is (n, 1).
+ * @example const { X, y } = gaussians({ n: 200, noise: 1, seed: 0 });
+ * y.sum() // 100
+ */
+export function gaussians(options: GaussiansOptions = {}): Dataset {
+  const n = options.n ?? 200;
+  const noise = options.noise ?? 1;
+  checkCount("gaussians", "n", n, 2);
+  checkNoise("gaussians", noise);
+  const rng = rngFrom("gaussians", options);
+  const first = Math.ceil(n / 2);
+  const X = new Matrix(n, 2);
+  const y = new Matrix(n, 1);
+  for (let i = 0; i < n; i++) {
+    const c = i < first ? -2 : 2;
+    X.data[2 * i] = c;
+    X.data[2 * i + 1] = c;
+    y.data[i] = i < first ? 0 : 1;
+  }
+  addNoise(X, noise, rng);
+  return { X, y };
+}
+
+/** Options of the two regression sets, `plane` and `gaussianMixture`. */
+export interface RegressionOptions extends SeedOptions {
+  /** Points (default 200), drawn uniformly in the square [-6, 6] x [-6, 6]. */
+  n?: number;
+  /** Standard deviation of Gaussian noise added to each target (default 0). */
+  noise?: number;
+}
+
+/**
+ * A regression set: a tilted plane, y = (x1 + x2) / 12 + noise * z, so y runs from -1 to 1 over
+ * the square. Draw order: all 2n coordinates (x1, x2 point by point), then the n noises.
+ * X is (n, 2), y is (n, 1) (real numbers, for a linear output and the mean squared error).
+ * @example const { X, y } = plane({ n: 200, seed: 0 });
+ * y.get(0, 0) === (X.get(0, 0) + X.get(0, 1)) / 12 // true
+ */
+export function plane(options: RegressionOptions = {}): Dataset {
+  return regressionSet("plane", options, (x1, x2) => (x1 + x2) / 12);
+}
+
+/**
+ * The centres of `gaussianMixture`'s six bumps, [x1, x2, sign]: three up, three down, in a
+ * checkerboard of two rows.
+ */
+export const MIXTURE_BUMPS: readonly (readonly [number, number, number])[] = [
+  [-4, 2.5, 1], [0, 2.5, -1], [4, 2.5, 1], [-4, -2.5, -1], [0, -2.5, 1], [4, -2.5, -1],
+];
+
+/**
+ * A regression set: a mixture of Gaussian bumps, y = sum over MIXTURE_BUMPS of
+ * sign * exp(-|x - centre|^2 / 2) + noise * z, between about -1 and 1. Drawn as `plane`.
+ * @example const { X, y } = gaussianMixture({ n: 200, noise: 0.1, seed: 0 });
+ * X.shape // "(200, 2)"
+ */
+export function gaussianMixture(options: RegressionOptions = {}): Dataset {
+  return regressionSet("gaussianMixture", options, (x1, x2) => {
+    let v = 0;
+    for (const [c1, c2, sign] of MIXTURE_BUMPS) v += sign * Math.exp(-((x1 - c1) ** 2 + (x2 - c2) ** 2) / 2);
+    return v;
+  });
+}
+
+function regressionSet(what: string, options: RegressionOptions, f: (x1: number, x2: number) => number): Dataset {
+  const n = options.n ?? 200;
+  const noise = options.noise ?? 0;
+  checkCount(what, "n", n);
+  checkNoise(what, noise);
+  const rng = rngFrom(what, options);
+  const X = new Matrix(n, 2);
+  X.data.set(rng.uniform(-6, 6, 2 * n) as Float64Array);
+  const y = new Matrix(n, 1);
+  for (let i = 0; i < n; i++) y.data[i] = f(X.data[2 * i], X.data[2 * i + 1]);
+  addNoise(y, noise, rng);
+  return { X, y };
+}
+
+/** The input features TensorFlow Playground offers, computed from the two coordinates. */
+export const FEATURE_NAMES = ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)", "cos(x1)", "cos(x2)"] as const;
+export type FeatureName = (typeof FEATURE_NAMES)[number];
+
+const FEATURES: Record<FeatureName, (x1: number, x2: number) => number> = {
+  x1: (x1) => x1,
+  x2: (_, x2) => x2,
+  "x1^2": (x1) => x1 * x1,
+  "x2^2": (_, x2) => x2 * x2,
+  "x1*x2": (x1, x2) => x1 * x2,
+  "sin(x1)": (x1) => Math.sin(x1),
+  "sin(x2)": (_, x2) => Math.sin(x2),
+  "cos(x1)": (x1) => Math.cos(x1),
+  "cos(x2)": (_, x2) => Math.cos(x2),
+};
+
+/**
+ * New input columns from a two-column X: one column per name, in the order given. With x1^2 and
+ * x2^2, one neuron can draw a circle: w1 x1^2 + w2 x2^2 + b = 0 is a ring when w1 = w2 < 0 < b.
+ * X: (n, 2) -> (n, names.length).
+ * @example inputFeatures(Matrix.from([[2, 3]]), ["x1", "x1^2", "x1*x2"]).toArray() // [[2, 4, 6]]
+ */
+export function inputFeatures(X: Matrix, names: readonly FeatureName[]): Matrix {
+  if (!(X instanceof Matrix) || X.cols !== 2) throw new RangeError(`inputFeatures: X must be a Matrix of shape (n, 2), got ${X instanceof Matrix ? X.shape : typeof X}`);
+  if (!Array.isArray(names as unknown) || names.length === 0) throw new RangeError("inputFeatures: give at least one feature name");
+  for (const name of names) {
+    if (!(name in FEATURES)) throw new RangeError(`inputFeatures: unknown feature ${JSON.stringify(name)}; the features are ${FEATURE_NAMES.join(", ")}`);
+  }
+  const out = new Matrix(X.rows, names.length); // (n, features)
+  for (let i = 0; i < X.rows; i++) {
+    const x1 = X.data[2 * i], x2 = X.data[2 * i + 1];
+    names.forEach((name: FeatureName, j) => (out.data[i * names.length + j] = FEATURES[name](x1, x2)));
+  }
+  return out;
 }
 
 /** Options of `trainTestSplit`. */

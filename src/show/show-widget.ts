@@ -16,7 +16,7 @@ import { Network } from "../core/network";
 import { Display, escapeHtml } from "./plot";
 
 /** The widgets of the bundle; each root element carries data-widget="<name>". */
-export const WIDGET_NAMES = ["neuron", "circle-playground", "descent"] as const;
+export const WIDGET_NAMES = ["neuron", "circle-playground", "playground", "descent"] as const;
 export type WidgetName = (typeof WIDGET_NAMES)[number];
 
 /** Options of the widgets (see src/show/widgets/*.ts); Matrix and Network values are sent as arrays and JSON. */
@@ -95,7 +95,7 @@ export class WidgetSession {
 let session: WidgetSession | undefined;
 
 /**
- * Shows an interactive widget that runs the library in the page: "neuron", "circle-playground"
+ * Shows an interactive widget that runs the library in the page: "neuron", "circle-playground", "playground"
  * or "descent". It works in the live notebook, the exported pages and the slides.
  * @example showWidget("neuron", { weights: [0, 1], bias: 4, inputs: [2, 3] });
  * showWidget("circle-playground", { hidden: [4, 8], learningRate: 0.1, optimizer: "adam" });

@@ -55,7 +55,7 @@ async function driveWidget(p: Page, name: string, root: string): Promise<void> {
     assert.notEqual(after, before, "moving the bias slider changed the output");
     assert.equal(Number(after), Number((1 / (1 + Math.exp(-1))).toFixed(4)), "σ(1) with w = (0, 1), x = (2, 3), b = -2");
     assert.notEqual(await canvasImage(p, `${root} canvas`), curve, "the point moved on the curve");
-  } else if (name === "circle-playground") {
+  } else if (name === "circle-playground" || name === "playground") {
     const boundary = `${root} figure:nth-of-type(1) canvas`;
     const loss = `${root} figure:nth-of-type(2) canvas`;
     const [b0, l0] = [await canvasImage(p, boundary), await canvasImage(p, loss)];
@@ -71,8 +71,13 @@ async function driveWidget(p: Page, name: string, root: string): Promise<void> {
     assert.equal(await p.$eval(loss, (c) => (c as HTMLElement).dataset.epochs), epochs, "no epoch after Pause");
     assert.equal(await canvasImage(p, boundary), b2, "Pause stopped the boundary plot");
     assert.equal(await canvasImage(p, loss), l2, "Pause stopped the loss curve");
-    await el.locator("input[name=showLines]").check();
-    assert.notEqual(await canvasImage(p, boundary), b2, "the first hidden layer's lines were drawn");
+    if (name === "circle-playground") {
+      await el.locator("input[name=showLines]").check();
+      assert.notEqual(await canvasImage(p, boundary), b2, "the first hidden layer's lines were drawn");
+    } else {
+      const hidden = await p.$eval(root, (r) => (r as unknown as { scratchnetWidget: { settings(): { hidden: number[] } } }).scratchnetWidget.settings().hidden);
+      assert.equal(await el.locator("canvas.snw-unit-map").count(), hidden.reduce((a, b) => a + b, 0), "one heat map per hidden unit");
+    }
   } else if (name === "descent") {
     const map = `${root} canvas`;
     const box = (await p.locator(map).boundingBox())!;
@@ -125,9 +130,9 @@ describe("the widgets, offline in Chromium", () => {
   });
   after(async () => chromium?.close());
 
-  test("the course shows each of the three widgets somewhere", () => {
+  test("the course shows each of the four widgets somewhere", () => {
     const all = new Set(expected.flatMap((e) => e.widgets));
-    assert.deepEqual([...all].sort(), ["circle-playground", "descent", "neuron"]);
+    assert.deepEqual([...all].sort(), ["circle-playground", "descent", "neuron", "playground"]);
   });
 
   for (const { name, widgets } of expected) {

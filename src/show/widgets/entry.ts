@@ -1,6 +1,6 @@
 /**
  * The browser bundle's entry (scripts/build-widgets.ts makes dist/widgets.js from it): the
- * library's own modules and the three widgets, behind `window.scratchnetWidgets`.
+ * library's own modules and the widgets, behind `window.scratchnetWidgets`.
  *
  *   scratchnetWidgets.mount(element, "circle-playground", { hidden: [4, 8] })
  *
@@ -12,17 +12,18 @@
 import { getBackend, setBackend } from "../../kernels";
 import { Matrix } from "../../core/matrix";
 import { Network } from "../../core/network";
-import { circles } from "../../data/datasets";
+import { circles, gaussianMixture, gaussians, inputFeatures, plane, spiral, trainTestSplit, xor } from "../../data/datasets";
 import { mountDescent } from "./descent";
 import { mountNeuron } from "./neuron";
-import { mountPlayground } from "./playground";
+import { mountCirclePlayground, mountPlayground } from "./playground";
 import { ensureStyles, h } from "./ui";
 
 type Mount = (root: HTMLElement, options: never) => { destroy(): void };
 
 export const WIDGETS: Record<string, Mount> = {
   neuron: mountNeuron as Mount,
-  "circle-playground": mountPlayground as Mount,
+  playground: mountPlayground as Mount,
+  "circle-playground": mountCirclePlayground as Mount,
   descent: mountDescent as Mount,
 };
 
@@ -70,7 +71,7 @@ const api = {
   mountPending,
   names: Object.keys(WIDGETS),
   // The library itself, for a reader who opens the console (and for the tests).
-  lib: { Network, Matrix, circles, getBackend, setBackend },
+  lib: { Network, Matrix, circles, xor, gaussians, spiral, plane, gaussianMixture, inputFeatures, trainTestSplit, getBackend, setBackend },
 };
 
 declare global {

@@ -1,43 +1,44 @@
 /**
- * The `circle-playground` widget (notebook 05): the course's own Network trained on article
- * 002's two rings, in the page. Choose the hidden layers, activation, learning rate, optimizer and
- * batch size; Train, Pause, Step and Reset; watch the decision boundary, the loss curve and,
- * if asked, the line each unit of the first hidden layer draws.
+ * The `playground` widget: TensorFlow Playground's lessons on the course's own Network, trained
+ * in the page. Six data sets (circle, exclusive or, two Gaussians, spiral; a plane and a mixture
+ * of Gaussians to regress), noise, a train/test split with both loss curves, nine input
+ * features, L2 and L1 regularisation, hidden layers and neurons added and removed with + and −,
+ * every hidden neuron's output as a small map in a network diagram, the settings in the URL
+ * hash, and "copy as code" for the notebook.
  *
- * Every epoch is `net.fit(Xs, y, { epochs: 1, ...the same options })`, which continues exactly
+ * `circle-playground` (notebooks 05 and 06) is the same widget with notebook 05's start:
+ * article 002's rings, all 300 points training, a 4-8 ReLU network (CIRCLE_DEFAULTS).
+ *
+ * Every epoch is `net.fit(X, y, { epochs: 1, ...the same options })`, which continues exactly
  * where the last call stopped, so N epochs here are the weights of one `fit` of N epochs in Node
- * (test/widgets-determinism.test.ts checks it bit for bit). Reset rebuilds the network from the
- * seed, so the same seed replays the same run.
+ * (test/browser/widgets-determinism.test.ts and widgets-playground.test.ts check it bit for bit).
+ * The pieces: playground-data.ts (the sets), playground-settings.ts (what can be chosen, and the
+ * hash), playground-run.ts (settings to a run), playground-controls.ts (the form),
+ * playground-diagram.ts (the network), playground-plots.ts (the plots), playground-code.ts.
  */
 import type { ActivationName } from "../../core/activations";
-import { circles } from "../../data/datasets";
+import type { FeatureName } from "../../data/datasets";
 import { getBackend } from "../../kernels";
 import { Matrix } from "../../core/matrix";
-import { FitOptions, Network } from "../../core/network";
-import type { OptimizerName } from "../../core/optimizers";
-import { button, Canvas, checkbox, contourSegments, figure, h, linspace, probabilityColor, select, textInput } from "./ui";
+import { Network } from "../../core/network";
+import { toInputs } from "./playground-data";
+import { FEATURE_LABELS, PlaygroundControls } from "./playground-controls";
+import { Diagram } from "./playground-diagram";
+import { notebookCode } from "./playground-code";
+import { BigPlot, drawLosses } from "./playground-plots";
+import { FitSettings, fitSettings, planRun, PlaygroundRun } from "./playground-run";
+import { checkSettings, CIRCLE_DEFAULTS, fromHash, PLAYGROUND_DEFAULTS, Settings, toHash } from "./playground-settings";
+import { Canvas, figure, h, linspace } from "./ui";
 
-export interface PlaygroundOptions {
-  /** Hidden layer sizes (default [4, 8], the course's [2, 4, 8, 1]). */
-  hidden?: number[];
-  activation?: "relu" | "tanh" | "sigmoid" | "leakyRelu";
-  learningRate?: number;
-  optimizer?: OptimizerName;
-  /** Rows per update; 0 or absent: all rows (full batch). */
-  batchSize?: number;
-  /** Seed of the starting weights and of the shuffling (default 0). */
-  seed?: number;
-  /** Seed of the rings (default 0, the notebook's). */
-  dataSeed?: number;
-  /** The inputs are multiplied by this before the network sees them (default 0.1, as in notebook 05). */
+/** The widget's options: any setting (playground-settings.ts), plus how the circle's inputs are scaled. */
+export type PlaygroundOptions = Partial<Settings> & {
+  /** The circle's coordinates are multiplied by this before the network sees them (default 0.1, as in notebook 05). */
   inputScale?: number;
-  /** Epochs run per animation frame (default 5). */
-  epochsPerFrame?: number;
-  /** Show the first hidden layer's lines from the start (default false). */
-  showLines?: boolean;
-}
+  /** Keep the settings in the page's URL hash (default: yes, except inside a live Jupyter page). */
+  urlHash?: boolean;
+};
 
-/** Everything that decides a run: the test rebuilds the same network and fit in Node from it. */
+/** Everything that decides a run: the tests rebuild the same network and fit in Node from it. */
 export interface PlaygroundConfig {
   sizes: number[];
   activations: string[];
@@ -45,15 +46,22 @@ export interface PlaygroundConfig {
   seed: number;
   dataSeed: number;
   inputScale: number;
-  fit: Required<Omit<FitOptions, "onEpoch" | "epochs">>;
+  features: FeatureName[];
+  fit: FitSettings;
 }
 
 export interface PlaygroundController {
   config(): PlaygroundConfig;
+  settings(): Settings;
   epoch(): number;
   losses(): number[];
+  testLosses(): number[];
   /** Every layer's W and b as nested arrays. */
   weights(): { W: number[][]; b: number[] | null }[];
+  /** The points in the set's own coordinates: training, and test (none at 100% training). */
+  data(): { train: { X: number[][]; y: number[] }; test: { X: number[][]; y: number[] } };
+  /** The notebook code of the run so far (what "Copy as code" writes). */
+  code(): string;
   /**
    * While running: frames drawn, epochs trained, the milliseconds spent in them (training and
    * drawing) and the wall-clock milliseconds spent running (what frames/s and epochs/s divide by).
@@ -66,122 +74,128 @@ export interface PlaygroundController {
   destroy(): void;
 }
 
-const ACTIVATIONS: [string, string][] = [["relu", "ReLU"], ["tanh", "tanh"], ["sigmoid", "sigmoid"], ["leakyRelu", "leaky ReLU"]];
-const RATES = ["0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3"];
-const OPTIMIZERS: [string, string][] = [["sgd", "SGD"], ["momentum", "momentum"], ["adam", "Adam"]];
-const SPEEDS = ["1", "2", "5", "10", "20", "50"];
-/** The boundary's grid: RES x RES predictions per frame. */
-const RES = 60;
-const EXTENT = 22; // the rings reach r = 20
+/** The big plot's grid: RES x RES predictions per frame (the small maps use the same pass). */
+const RES = 48;
 
-export function mountPlayground(root: HTMLElement, options: PlaygroundOptions = {}): PlaygroundController {
-  const inputScale = options.inputScale ?? 0.1;
-  const dataSeed = options.dataSeed ?? 0;
-  const data = circles({ seed: dataSeed });
-  const X = data.X;
-  const y = data.y;
-  const Xs = X.scale(inputScale);
-  const n = X.rows;
-
-  // --- controls
-  const hidden = textInput("hidden layers", "hidden", (options.hidden ?? [4, 8]).join(", "), {
-    title: "sizes of the hidden layers, separated by commas (1 to 3 layers of 1 to 16 units)",
-  });
-  const activation = select("activation", "activation", ACTIVATIONS, options.activation ?? "relu");
-  const rate = select("learning rate", "learningRate", RATES.map((r) => [r, r]), String(options.learningRate ?? 0.1));
-  if (options.learningRate !== undefined && !RATES.includes(String(options.learningRate))) {
-    rate.input.append(h("option", { value: String(options.learningRate) }, String(options.learningRate)));
-    rate.input.value = String(options.learningRate);
-  }
-  const optimizer = select("optimizer", "optimizer", OPTIMIZERS, options.optimizer ?? "adam");
-  const batchChoices = [0, 100, 30, 10].filter((b) => b < n);
-  if (options.batchSize && !batchChoices.includes(options.batchSize)) batchChoices.push(options.batchSize);
-  const batch = select("batch size", "batchSize", batchChoices.map((b) => [String(b), b === 0 ? `all ${n}` : String(b)]), String(options.batchSize ?? 0));
-  const seed = textInput("seed", "seed", String(options.seed ?? 0), { inputmode: "numeric" });
-  const speed = select("epochs per frame", "speed", SPEEDS.map((s) => [s, s]), String(options.epochsPerFrame ?? 5));
-  const lines = checkbox("show the first hidden layer's lines", "showLines", options.showLines ?? false);
-  const trainBtn = button("▶ Train", "train");
-  const pauseBtn = button("❚❚ Pause", "pause");
-  const stepBtn = button("Step (1 epoch)", "step");
-  const resetBtn = button("↺ Reset", "reset");
+export function mountPlayground(root: HTMLElement, options: PlaygroundOptions = {}, defaults: Settings = PLAYGROUND_DEFAULTS): PlaygroundController {
+  const { inputScale, urlHash, ...given } = options;
+  const ui = new PlaygroundControls();
   const message = h("div", { class: "snw-readout", role: "status", "aria-live": "polite" });
   const readout = h("div", { class: "snw-readout snw-progress" });
-
-  const boundary = new Canvas(340, 340, -EXTENT, EXTENT, -EXTENT, EXTENT, { l: 34, r: 8, t: 8, b: 30 }, "decision boundary");
-  const lossPlot = new Canvas(320, 200, 1, 2, 0, 1, { l: 44, r: 20, t: 10, b: 30 }, "loss curve");
+  const bigCanvas = new Canvas(340, 340, -1, 1, -1, 1, { l: 40, r: 8, t: 8, b: 30 }, "decision boundary");
+  const lossPlot = new Canvas(320, 200, 1, 2, 0, 1, { l: 44, r: 20, t: 10, b: 30 }, "loss curves");
+  const big = new BigPlot(bigCanvas, RES);
+  const caption = h("figcaption", {});
+  const bigFigure = figure(bigCanvas, "");
+  bigFigure.querySelector("figcaption")?.replaceWith(caption);
+  let hovered: { layer: number; unit: number } | null = null;
+  const diagram = new Diagram(RES, {
+    addNeuron: (l) => editHidden((hs) => (hs[l] = Math.min(16, hs[l] + 1))),
+    removeNeuron: (l) => editHidden((hs) => (hs[l] = Math.max(1, hs[l] - 1))),
+    addLayer: () => editHidden((hs) => hs.length < 6 && hs.push(hs.at(-1) ?? 4)),
+    removeLayer: () => editHidden((hs) => hs.pop()),
+    hover: (u) => {
+      hovered = u;
+      draw();
+    },
+  });
   root.append(
-    h("div", { class: "snw-controls", role: "group", "aria-label": "network and training settings" },
-      hidden.wrap, activation.wrap, rate.wrap, optimizer.wrap, batch.wrap, seed.wrap, speed.wrap, lines.wrap),
-    h("div", { class: "snw-controls", role: "group", "aria-label": "training" }, trainBtn, pauseBtn, stepBtn, resetBtn),
+    ...ui.groups(),
     readout,
-    h("div", { class: "snw-row" },
-      figure(boundary, "The rings (blue: outer, label 0; orange: inner, label 1), the network's output behind them and its 0.5 line."),
-      figure(lossPlot, "Binary cross-entropy on all 300 points after each epoch.")),
+    h("div", { class: "snw-row" }, diagram.el,
+      h("div", { class: "snw-plots" }, bigFigure, figure(lossPlot, "Loss after each epoch: training (solid red) and test (dashed black).")),
+    ),
+    ui.codeWrap,
     message,
   );
 
+  // --- the URL hash: this widget is playground k of the page
+  const k = 1 + Array.from(document.querySelectorAll('[data-widget="playground"], [data-widget="circle-playground"]')).indexOf(root);
+  const inJupyter = !!document.querySelector(".jp-Notebook, #notebook-container");
+  const useHash = urlHash ?? !inJupyter;
+  const start: Settings = { ...defaults, ...(given as Partial<Settings>) };
+  const shared = useHash ? fromHash(location.hash, k, start) : null;
+  ui.write(shared && checkSettings(shared) === null ? shared : start); // a broken link opens the widget's own start
+  let mounted = false; // the hash changes on a reader's changes only, not when the page opens
+  const writeHash = () => {
+    if (useHash && mounted) history.replaceState(null, "", `#${toHash(ui.read(), k)}`);
+  };
+
   // --- state
   let net: Network;
-  let config: PlaygroundConfig;
-  let history: number[] = [];
+  let run: PlaygroundRun;
+  let gridInputs: Matrix;
+  let trainLoss: number[] = [];
+  let testLoss: number[] = [];
+  let changedMidRun = false;
   let running = false;
   let frame = 0;
   const stats = { frames: 0, epochs: 0, ms: 0, wallMs: 0 };
   let runningSince = 0;
-
-  const readConfig = (): PlaygroundConfig | string => {
-    const sizes = hidden.input.value.split(/[\s,]+/).filter((s) => s !== "").map(Number);
-    if (sizes.length < 1 || sizes.length > 3 || sizes.some((s) => !Number.isInteger(s) || s < 1 || s > 16)) {
-      return "hidden layers: give 1 to 3 whole numbers from 1 to 16, separated by commas (for example 4, 8)";
-    }
-    const s = Number(seed.input.value);
-    if (!Number.isInteger(s) || s < 0) return "seed: give a whole number, 0 or more";
-    const batchSize = Number(batch.input.value) || n;
-    return {
-      sizes: [2, ...sizes, 1],
-      activations: [...sizes.map(() => activation.input.value), "sigmoid"],
-      init: "he",
-      seed: s,
-      dataSeed,
-      inputScale,
-      fit: {
-        learningRate: Number(rate.input.value),
-        loss: "binaryCrossEntropy",
-        optimizer: optimizer.input.value as OptimizerName,
-        batchSize,
-        shuffle: batchSize < n,
-        seed: s,
-      },
-    };
-  };
+  let gridXs: number[] = [];
+  let gridYs: number[] = [];
 
   const say = (text: string, error = false) => {
     message.textContent = text;
     message.classList.toggle("snw-error", error);
   };
 
-  const reset = () => {
+  function editHidden(change: (hidden: number[]) => unknown) {
+    const s = ui.read();
+    change(s.hidden);
+    ui.hidden.input.value = s.hidden.join(", ");
+    reset();
+  }
+
+  /** A new network and data from the form; false (with a message) when a setting is wrong. */
+  function reset(): boolean {
     pause();
-    const c = readConfig();
-    if (typeof c === "string") {
-      say(c, true);
+    const s = ui.read();
+    const problem = checkSettings(s);
+    if (problem) {
+      say(problem, true);
       return false;
     }
-    config = c;
-    net = new Network({ sizes: c.sizes, activations: c.activations as ActivationName[], seed: c.seed, init: c.init });
-    history = [];
-    say(`New network ${c.sizes.join("-")} from seed ${c.seed}.`);
+    run = planRun(s, s.dataset === "circle" ? inputScale : undefined);
+    net = new Network({ sizes: run.sizes, activations: run.activations as ActivationName[], seed: s.seed, init: "he" });
+    trainLoss = [];
+    testLoss = [];
+    changedMidRun = false;
+    hovered = null;
+    const { extent, shift } = run.view;
+    for (const axis of ["x0", "y0", "x1", "y1"] as const) bigCanvas[axis] = shift + (axis.endsWith("0") ? -extent : extent);
+    gridXs = linspace(shift - extent, shift + extent, RES);
+    gridYs = gridXs;
+    const points = new Matrix(RES * RES, 2);
+    for (let i = 0; i < RES; i++) for (let j = 0; j < RES; j++) points.set(i * RES + j, 0, gridXs[j]).set(i * RES + j, 1, gridYs[i]);
+    gridInputs = toInputs(points, run.view, run.scale, s.features);
+    diagram.build(run.sizes, s.features.map((f) => FEATURE_LABELS[f]));
+    caption.textContent = run.view.regression
+      ? `${run.view.label}: each point's colour is its target (blue −1, orange +1); behind, the network's output. Black rings: test points.`
+      : `${run.view.label}: blue points are label 0, orange label 1; behind, the network's output and its 0.5 line. Black rings: test points.`;
+    say(`New network ${run.sizes.join("-")} from seed ${s.seed}, on ${run.data.train.X.rows} training and ${run.data.test.X.rows} test points.`);
+    writeHash();
     draw();
     return true;
-  };
+  }
 
   /** Runs `epochs` epochs, continuing the last fit; false (and paused) when training diverged. */
   const trainEpochs = (epochs: number): boolean => {
-    // Options that change mid-run (rate, optimizer, batch size) apply from the next epoch on.
-    const c = readConfig();
-    if (typeof c !== "string") config = { ...config, fit: c.fit };
+    // Options that change mid-run (rate, optimizer, batch size, regularisation) apply from the next epoch on.
+    const s = ui.read();
+    if (!checkSettings(s)) {
+      const settings: Settings = { ...run.settings, learningRate: s.learningRate, optimizer: s.optimizer, batchSize: s.batchSize,
+        regularization: s.regularization, regularizationRate: s.regularizationRate };
+      const fit = fitSettings(settings, run.view.regression, run.data.train.X.rows);
+      if (JSON.stringify(fit) !== JSON.stringify(run.fit)) {
+        changedMidRun ||= trainLoss.length > 0;
+        run = { ...run, settings, fit };
+      }
+    }
+    const { trainInputs, testInputs, train, test } = run.data;
     try {
-      history.push(...net.fit(Xs, y, { ...config.fit, epochs }).loss);
+      const onEpoch = test.X.rows > 0 ? () => void testLoss.push(net.evaluate(testInputs, test.y, run.fit.loss)) : undefined;
+      trainLoss.push(...net.fit(trainInputs, train.y, { ...run.fit, epochs, onEpoch }).loss);
       return true;
     } catch (err) {
       pause();
@@ -193,7 +207,7 @@ export function mountPlayground(root: HTMLElement, options: PlaygroundOptions = 
   const loop = () => {
     if (!running) return;
     const t0 = performance.now();
-    const epochs = Number(speed.input.value);
+    const epochs = Number(ui.speed.input.value);
     const ok = trainEpochs(epochs);
     draw();
     stats.ms += performance.now() - t0;
@@ -203,173 +217,172 @@ export function mountPlayground(root: HTMLElement, options: PlaygroundOptions = 
   };
 
   function train() {
-    if (running) return;
+    if (running || !net) return;
     running = true;
     runningSince = performance.now();
-    const hadFocus = document.activeElement === trainBtn;
-    trainBtn.disabled = true;
-    pauseBtn.disabled = false;
-    if (hadFocus) pauseBtn.focus(); // a disabled button drops the focus: hand it to Pause
+    const hadFocus = document.activeElement === ui.trainBtn;
+    ui.trainBtn.disabled = true;
+    ui.pauseBtn.disabled = false;
+    if (hadFocus) ui.pauseBtn.focus(); // a disabled button drops the focus: hand it to Pause
     say("Training…");
     frame = requestAnimationFrame(loop);
   }
   function pause() {
     if (!running) {
-      pauseBtn.disabled = true;
-      trainBtn.disabled = false;
+      ui.pauseBtn.disabled = true;
+      ui.trainBtn.disabled = false;
       return;
     }
     running = false;
     stats.wallMs += performance.now() - runningSince;
     cancelAnimationFrame(frame);
-    const hadFocus = document.activeElement === pauseBtn;
-    trainBtn.disabled = false;
-    pauseBtn.disabled = true;
-    if (hadFocus) trainBtn.focus();
-    say(`Paused at epoch ${history.length}, loss ${fmtLoss(history.at(-1))}.`);
+    const hadFocus = document.activeElement === ui.pauseBtn;
+    ui.trainBtn.disabled = false;
+    ui.pauseBtn.disabled = true;
+    if (hadFocus) ui.trainBtn.focus();
+    say(`Paused at epoch ${trainLoss.length}, training loss ${fmt(trainLoss.at(-1))}.`);
   }
   function step() {
     pause();
-    if (trainEpochs(1)) say(`Epoch ${history.length}: loss ${fmtLoss(history.at(-1))}, accuracy ${pct(accuracy())}.`);
+    if (trainEpochs(1)) say(`Epoch ${trainLoss.length}: training loss ${fmt(trainLoss.at(-1))}${testLoss.length ? `, test loss ${fmt(testLoss.at(-1))}` : ""}.`);
     draw();
   }
 
   // --- drawing
-  const gridXs = linspace(-EXTENT, EXTENT, RES);
-  const grid = new Matrix(RES * RES, 2);
-  for (let i = 0; i < RES; i++) {
-    for (let j = 0; j < RES; j++) {
-      grid.set(i * RES + j, 0, gridXs[j] * inputScale);
-      grid.set(i * RES + j, 1, gridXs[i] * inputScale);
-    }
-  }
-  const image = document.createElement("canvas");
-  image.width = RES;
-  image.height = RES;
-  const imageCtx = image.getContext("2d") as CanvasRenderingContext2D;
-  const pixels = imageCtx.createImageData(RES, RES);
-
-  const accuracy = () => {
-    const p = net.predict(Xs).data;
+  /** Share of the rows whose predicted class is their label (classification only). */
+  const accuracy = (X: Matrix, y: Matrix) => {
+    if (X.rows === 0) return NaN;
+    const p = net.predict(X).data;
     let right = 0;
-    for (let i = 0; i < n; i++) if ((p[i] >= 0.5 ? 1 : 0) === y.data[i]) right++;
-    return right / n;
+    for (let i = 0; i < X.rows; i++) if ((p[i] >= 0.5 ? 1 : 0) === y.data[i]) right++;
+    return right / X.rows;
   };
 
   function draw() {
-    const out = net.predict(grid).data;
-    // row i of the grid is y = gridXs[i]; the image's row 0 is the top, the largest y.
-    for (let i = 0; i < RES; i++) for (let j = 0; j < RES; j++) probabilityColor(out[i * RES + j], pixels.data, ((RES - 1 - i) * RES + j) * 4);
-    imageCtx.putImageData(pixels, 0, 0);
-    const b = boundary, c = b.ctx;
-    b.clear();
-    c.imageSmoothingEnabled = true;
-    // each grid value is the colour at a cell's centre: stretch the image half a cell past the grid
-    const half = (b.plotW / (RES - 1)) / 2;
-    b.clip();
-    c.drawImage(image, b.margin.l - half, b.margin.t - half, b.plotW + 2 * half, b.plotH + 2 * half);
-    c.strokeStyle = "#222";
-    c.lineWidth = 2;
-    c.beginPath();
-    for (const [ax, ay, bx, by] of contourSegments(out, gridXs, gridXs, 0.5)) {
-      c.moveTo(b.px(ax), b.py(ay));
-      c.lineTo(b.px(bx), b.py(by));
+    const s = ui.read();
+    // one pass over the grid, keeping every layer's outputs: the output's map and each unit's
+    const values: Float64Array[] = [];
+    let a = gridInputs;
+    for (const layer of net.layers) {
+      a = layer.forward(a);
+      values.push(a.data);
     }
-    c.stroke();
-    for (let i = 0; i < n; i++) {
-      c.fillStyle = y.data[i] === 1 ? "#ff7f0e" : "#1f77b4";
-      c.strokeStyle = "#fff";
-      c.lineWidth = 0.8;
-      c.beginPath();
-      c.arc(b.px(X.data[2 * i]), b.py(X.data[2 * i + 1]), 3, 0, 2 * Math.PI);
-      c.fill();
-      c.stroke();
+    const out = values[values.length - 1];
+    const regression = run.view.regression;
+    const outputColor = (k: number) => {
+      const v = out[k];
+      if (regression) return s.discretize ? (v >= 0 ? 1 : 0) : (v + 1) / 2;
+      return s.discretize ? (v >= 0.5 ? 1 : 0) : v;
+    };
+    let color = outputColor;
+    if (hovered && hovered.layer < values.length - 1) {
+      const cols = net.layers[hovered.layer].nOut, j = hovered.unit, hv = values[hovered.layer];
+      let most = 0;
+      for (let k = 0; k < RES * RES; k++) most = Math.max(most, Math.abs(hv[k * cols + j]));
+      color = (k) => 0.5 + (most > 0 ? (0.5 * hv[k * cols + j]) / most : 0);
     }
-    if (lines.input.checked) drawUnitLines();
-    b.unclip();
-    b.axes("x₁", "x₂", 4, (v) => String(Math.round(v)));
+    const { train, test } = run.data;
+    big.draw({
+      color, line: !regression && !hovered ? out : null, gridXs, gridYs, train, regression,
+      test: s.showTest && test.X.rows > 0 ? test : null,
+    }, s.showLines ? drawUnitLines : undefined);
+    bigCanvas.axes("x₁", "x₂", 4, (v) => String(Math.round(v * 100) / 100));
+    if (s.showMaps) diagram.paint(gridInputs.data, values.slice(0, -1), outputColor, true);
+    else {
+      diagram.paint(gridInputs.data, [], outputColor, false);
+      diagram.clearHidden();
+    }
+    diagram.drawLinks(net);
+    drawLosses(lossPlot, trainLoss, testLoss);
 
-    const acc = accuracy();
-    const last = history.at(-1);
-    readout.textContent = `epoch ${history.length}   loss ${fmtLoss(last)}   accuracy ${pct(acc)}`;
-    b.el.setAttribute("aria-label", `Decision boundary of the ${config.sizes.join("-")} network after ${history.length} epochs: ${pct(acc)} of the 300 points on the right side.`);
-    b.el.dataset.epoch = String(history.length);
-    drawLoss();
+    const epoch = trainLoss.length;
+    const acc = regression ? "" : `   accuracy ${pct(accuracy(run.data.trainInputs, train.y))}${test.X.rows ? ` (test ${pct(accuracy(run.data.testInputs, test.y))})` : ""}`;
+    readout.textContent = `epoch ${epoch}   training loss ${fmt(trainLoss.at(-1))}${test.X.rows ? `   test loss ${fmt(testLoss.at(-1))}` : ""}${acc}`;
+    const what = hovered ? `hidden layer ${hovered.layer + 1} neuron ${hovered.unit + 1}'s output` : regression ? "the network's output" : "decision boundary";
+    bigCanvas.el.setAttribute("aria-label", `${run.view.label}: ${what} of the ${run.sizes.join("-")} network after ${epoch} epochs.`);
+    bigCanvas.el.dataset.epoch = String(epoch);
+    bigCanvas.el.dataset.points = String(train.X.rows + (s.showTest ? test.X.rows : 0));
   }
 
-  /** Unit j of the first hidden layer is 0 on the line w1j·s·x1 + w2j·s·x2 + bj = 0 (s: the input scale). */
-  function drawUnitLines() {
+  /** Unit j of the first hidden layer is 0 where w1j·u1 + w2j·u2 + bj = 0, u = (x - shift)·scale (inputs x1, x2 only). */
+  function drawUnitLines(b: Canvas) {
+    const feats = run.settings.features;
+    if (net.layers.length < 2 || feats.length !== 2 || feats[0] !== "x1" || feats[1] !== "x2") return;
     const layer = net.layers[0];
-    const b = boundary, c = b.ctx;
+    const c = b.ctx, { scale, view } = run, E = view.extent, S = view.shift;
     c.setLineDash([6, 4]);
     c.lineWidth = 1.5;
     c.font = "bold 11px system-ui, sans-serif";
     for (let j = 0; j < layer.nOut; j++) {
-      const w1 = layer.W.get(0, j) * inputScale, w2 = layer.W.get(1, j) * inputScale, bj = layer.b ? layer.b.get(0, j) : 0;
+      const w1 = layer.W.get(0, j) * scale, w2 = layer.W.get(1, j) * scale;
+      const bj = (layer.b ? layer.b.get(0, j) : 0) - (w1 + w2) * S;
       let p1: [number, number], p2: [number, number];
       if (Math.abs(w2) > Math.abs(w1)) {
-        p1 = [-EXTENT, (-bj - w1 * -EXTENT) / w2];
-        p2 = [EXTENT, (-bj - w1 * EXTENT) / w2];
+        p1 = [S - E, (-bj - w1 * (S - E)) / w2];
+        p2 = [S + E, (-bj - w1 * (S + E)) / w2];
       } else if (w1 !== 0) {
-        p1 = [(-bj - w2 * -EXTENT) / w1, -EXTENT];
-        p2 = [(-bj - w2 * EXTENT) / w1, EXTENT];
+        p1 = [(-bj - w2 * (S - E)) / w1, S - E];
+        p2 = [(-bj - w2 * (S + E)) / w1, S + E];
       } else continue;
       c.strokeStyle = "rgba(60, 60, 60, 0.85)";
       c.beginPath();
       c.moveTo(b.px(p1[0]), b.py(p1[1]));
       c.lineTo(b.px(p2[0]), b.py(p2[1]));
       c.stroke();
-      // the label sits at the point of the line nearest the centre
-      const d = (w1 * w1 + w2 * w2) || 1;
-      const [lx, ly] = [(-bj * w1) / d, (-bj * w2) / d];
+      // the label sits at the point of the line nearest the origin
+      const d = w1 * w1 + w2 * w2 || 1;
       c.fillStyle = "#222";
-      c.fillText(String(j + 1), b.px(lx) + 4, b.py(ly) - 4);
+      c.fillText(String(j + 1), b.px((-bj * w1) / d) + 4, b.py((-bj * w2) / d) - 4);
     }
     c.setLineDash([]);
   }
 
-  function drawLoss() {
-    const p = lossPlot, c = p.ctx;
-    const count = history.length;
-    p.x0 = 1;
-    p.x1 = Math.max(10, count);
-    p.y0 = 0;
-    p.y1 = Math.max(0.1, ...(count > 0 ? [Math.min(2, Math.max(...history.slice(0, 50)))] : [1])) * 1.05;
-    p.clear();
-    p.axes("epoch", "loss", 4, (v) => (p.y1 < 1 ? String(Math.round(v * 100) / 100) : String(Math.round(v * 10) / 10)));
-    p.clip();
-    c.strokeStyle = "#d62728";
-    c.lineWidth = 2;
-    c.beginPath();
-    // at most one point per pixel column: the loss at the last epoch that lands there
-    const step = Math.max(1, Math.floor(count / p.plotW));
-    for (let e = 0; e < count; e += step) {
-      const X1 = p.px(e + 1), Y1 = p.py(history[e]);
-      if (e === 0) c.moveTo(X1, Y1);
-      else c.lineTo(X1, Y1);
-    }
-    if (count > 0) c.lineTo(p.px(count), p.py(history[count - 1]));
-    c.stroke();
-    p.unclip();
-    p.el.setAttribute("aria-label", count === 0 ? "Loss curve: no epoch trained yet." : `Loss curve over ${count} epochs, from ${fmtLoss(history[0])} to ${fmtLoss(history[count - 1])}.`);
-    p.el.dataset.epochs = String(count);
-  }
+  const code = () => notebookCode(run, trainLoss.length, changedMidRun);
 
   // --- wiring
-  trainBtn.addEventListener("click", train);
-  pauseBtn.addEventListener("click", pause);
-  stepBtn.addEventListener("click", step);
-  resetBtn.addEventListener("click", () => reset());
-  for (const control of [hidden.input, activation.input, seed.input]) control.addEventListener("change", () => reset());
-  lines.input.addEventListener("change", () => draw());
-  pauseBtn.disabled = true;
-  if (!reset()) throw new Error(message.textContent ?? "circle-playground: bad options");
+  ui.trainBtn.addEventListener("click", train);
+  ui.pauseBtn.addEventListener("click", pause);
+  ui.stepBtn.addEventListener("click", step);
+  ui.resetBtn.addEventListener("click", () => reset());
+  ui.copyBtn.addEventListener("click", () => {
+    ui.code.value = code();
+    ui.codeWrap.hidden = false;
+    ui.code.select();
+    const done = () => say("The code is copied; paste it into a notebook cell (it is also in the box below).");
+    const manual = () => say("The code is in the box below, selected: copy it with Ctrl+C (or ⌘C).");
+    if (navigator.clipboard?.writeText) navigator.clipboard.writeText(ui.code.value).then(done, manual);
+    else manual();
+  });
+  const restart = [ui.dataset.input, ui.noise.input, ui.trainPercent.input, ui.dataSeed.input, ui.hidden.input, ui.activation.input, ui.seed.input,
+    ...Object.values(ui.features).map((f) => f.input)];
+  for (const control of restart) control.addEventListener("change", () => reset());
+  const later = [ui.learningRate.input, ui.optimizer.input, ui.batchSize.input, ui.regularization.input, ui.regularizationRate.input, ui.speed.input];
+  for (const control of later) control.addEventListener("change", writeHash);
+  for (const control of [ui.showTest.input, ui.discretize.input, ui.showLines.input, ui.showMaps.input]) {
+    control.addEventListener("change", () => {
+      writeHash();
+      draw();
+    });
+  }
+  ui.pauseBtn.disabled = true;
+  if (!reset()) throw new Error(message.textContent ?? "playground: bad options");
+  mounted = true;
 
   return {
-    config: () => JSON.parse(JSON.stringify(config)) as PlaygroundConfig,
-    epoch: () => history.length,
-    losses: () => history.slice(),
+    config: () => JSON.parse(JSON.stringify({
+      sizes: run.sizes, activations: run.activations, init: "he", seed: run.settings.seed, dataSeed: run.settings.dataSeed,
+      inputScale: run.scale, features: run.settings.features, fit: run.fit,
+    })) as PlaygroundConfig,
+    settings: () => ui.read(),
+    epoch: () => trainLoss.length,
+    losses: () => trainLoss.slice(),
+    testLosses: () => testLoss.slice(),
     weights: () => net.layers.map((l) => ({ W: l.W.toArray(), b: l.b ? l.b.toFlatArray() : null })),
+    data: () => {
+      const plain = (d: { X: Matrix; y: Matrix }) => ({ X: d.X.toArray(), y: d.y.toFlatArray() });
+      return { train: plain(run.data.train), test: plain(run.data.test) };
+    },
+    code,
     stats: () => ({ ...stats, wallMs: stats.wallMs + (running ? performance.now() - runningSince : 0), backend: getBackend().name }),
     train,
     pause,
@@ -382,5 +395,10 @@ export function mountPlayground(root: HTMLElement, options: PlaygroundOptions = 
   };
 }
 
-const fmtLoss = (v: number | undefined) => (v === undefined ? "–" : v.toFixed(4));
+/** `circle-playground`: the playground with notebook 05's start (see CIRCLE_DEFAULTS). */
+export function mountCirclePlayground(root: HTMLElement, options: PlaygroundOptions = {}): PlaygroundController {
+  return mountPlayground(root, options, CIRCLE_DEFAULTS);
+}
+
+const fmt = (v: number | undefined) => (v === undefined ? "–" : v.toFixed(4));
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;

@@ -269,6 +269,20 @@ export function ensureStyles(): void {
 [data-widget] canvas { display: block; }
 [data-widget] figure { margin: 0; flex: none; }
 [data-widget] figcaption { font-size: 12px; color: #555; }
+[data-widget] fieldset.snw-controls { border: 1px solid #ccc; border-radius: 4px; padding: 4px 8px; }
+[data-widget] fieldset.snw-controls legend { font-weight: 600; padding: 0 4px; }
+[data-widget] .snw-net { position: relative; margin: 6px 0; }
+[data-widget] .snw-plots { display: flex; flex-direction: column; gap: 10px; }
+[data-widget] .snw-links { position: absolute; left: 0; top: 0; }
+[data-widget] .snw-node { position: absolute; width: 36px; height: 36px; padding: 0; margin: 0; border: 1px solid #888; background: #fff; box-sizing: content-box; }
+[data-widget] .snw-node canvas { width: 36px; height: 36px; }
+[data-widget] button.snw-unit { cursor: pointer; }
+[data-widget] button.snw-unit:hover { border-color: #222; }
+[data-widget] .snw-node-label { position: absolute; right: 100%; top: 10px; margin-right: 4px; font-size: 12px; white-space: nowrap; }
+[data-widget] .snw-col-head { position: absolute; top: 0; text-align: center; font-size: 12px; }
+[data-widget] .snw-col-head span { display: block; }
+[data-widget] .snw-col-head .snw-button { padding: 0 8px; margin: 2px; }
+[data-widget] .snw-code textarea { font: 12px/1.35 ui-monospace, monospace; width: 100%; box-sizing: border-box; }
 `;
   document.head.append(style);
 }
