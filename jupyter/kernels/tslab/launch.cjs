@@ -45,13 +45,34 @@ if (args[0] === "--build-snapshot") {
   }
 }
 
-/** Runs the kernel in a child started from the snapshot; this process relays signals and its exit. */
+/** A child that fails this soon, unasked, may not have loaded the snapshot at all (see below). */
+const EARLY_EXIT_MS = 10000;
+
+/**
+ * Runs the kernel in a child started from the snapshot; this process relays signals and its exit.
+ * If the child fails within its first seconds without being signalled by this process (Node
+ * refuses or aborts on a snapshot made under other V8 flags, or a damaged file), the snapshot is deleted, to be built again next time, and the
+ * kernel starts here instead, as without one: Jupyter's connection file is still good.
+ */
 function startFromSnapshot(blob) {
+  const startedAt = Date.now();
+  let signalled = false;
   const child = spawn(process.execPath, ["--snapshot-blob", blob, __filename, ...args], { stdio: "inherit", detached: true });
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"]) {
-    process.on(signal, () => child.kill(signal));
+    process.on(signal, () => {
+      signalled = true;
+      child.kill(signal);
+    });
   }
   child.on("exit", (code, signal) => {
+    if ((code !== 0 || signal) && !signalled && Date.now() - startedAt < EARLY_EXIT_MS) {
+      process.stderr.write(`launch.cjs: the kernel did not start from its snapshot (${signal ?? `exit ${code}`}); starting it without\n`);
+      fs.rmSync(blob, { force: true });
+      for (const s of ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"]) process.removeAllListeners(s);
+      clearInterval(poll);
+      require("./kernel-main.cjs").startKernel(1000);
+      return;
+    }
     if (signal) {
       process.removeAllListeners(signal);
       process.kill(process.pid, signal);
@@ -64,7 +85,8 @@ function startFromSnapshot(blob) {
   });
   // Jupyter gone (this process handed to another parent): take the kernel down, then go.
   const parent = process.ppid;
-  setInterval(() => {
+  const poll = setInterval(() => {
     if (process.ppid !== parent) child.kill("SIGKILL");
-  }, 1000).unref();
+  }, 1000);
+  poll.unref();
 }

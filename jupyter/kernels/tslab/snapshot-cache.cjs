@@ -27,11 +27,12 @@ function packageVersion(name) {
 
 /**
  * What the snapshot depends on: a V8 snapshot only loads into the very Node binary that made
- * it; the compiler, tslab and the type files it holds; this folder's scripts; the project's path.
+ * it, started with the same V8 flags (so NODE_OPTIONS counts); the compiler, tslab and the type
+ * files it holds; this folder's scripts; the project's path.
  */
 function snapshotKey() {
   const hash = createHash("sha256");
-  const parts = [process.version, process.arch, process.platform, process.execPath, ROOT,
+  const parts = [process.version, process.arch, process.platform, process.execPath, process.env.NODE_OPTIONS ?? "", ROOT,
     ...["tslab", "@tslab/typescript-for-tslab", "@types/node"].map((name) => `${name}@${packageVersion(name)}`)];
   hash.update(parts.join("\n"));
   for (const file of [ENTRY, join(__dirname, "kernel-main.cjs")]) hash.update(fs.readFileSync(file));
