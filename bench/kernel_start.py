@@ -12,6 +12,7 @@ and prints one JSON object: {"runs": [{"label", "start", "readySeconds", "readyC
 """
 import json
 import os
+import subprocess
 import sys
 import time
 
@@ -79,7 +80,7 @@ def one_start(kernel, cwd, timeout):
     env = {**os.environ, **kernel.get("env", {})}
     km = KernelManager(kernel_name=kernel["name"])
     t0 = time.monotonic()
-    km.start_kernel(cwd=cwd, env=env)
+    km.start_kernel(cwd=cwd, env=env, stdout=subprocess.DEVNULL)  # our stdout carries the JSON
     client = km.client()
     client.start_channels()
     try:
