@@ -161,6 +161,10 @@ function useParsedFiles(compilerHost) {
 }
 
 v8.startupSnapshot.setDeserializeMainFunction(() => {
+  // Node takes Error.stackTraceLimit out of a snapshot it builds ("it will be re-installed after
+  // deserialization"), but on Node 20 a process started from one has none: errors would carry no
+  // stack at all, in tslab's output or in a learner's catch. V8's own default is 10.
+  if (typeof Error.stackTraceLimit !== "number") Error.stackTraceLimit = 10;
   // TypeScript picks its hash at load time; Node's crypto cannot be loaded while a snapshot is
   // built, so it is chosen here, as the compiler itself would (sha256, hex).
   if (!ts.sys.createHash) ts.sys.createHash = (data) => require("crypto").createHash("sha256").update(data).digest("hex");
