@@ -29,7 +29,7 @@ function startKernel(pollMs) {
     if (process.ppid !== parent) process.exit(0);
   }, pollMs).unref(); // the kernel's own sockets keep it alive, not this timer
 
-  require(join(ROOT, "node_modules", "tslab", "dist", "main.js")).main();
+  require(join(__dirname, "..", "..", "..", "node_modules", "tslab", "dist", "main.js")).main();
 }
 
 module.exports = { startKernel, ROOT };
