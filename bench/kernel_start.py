@@ -8,7 +8,7 @@ Reads a JSON request on stdin:
     {"kernels": [{"label": ..., "name": <kernelspec>, "cell": <code>, "env": {...}}, ...],
      "starts": 5, "cwd": <kernel working directory>, "timeout": 120}
 and prints one JSON object: {"runs": [{"label", "start", "readySeconds", "readyCpu",
-"cellSeconds", "firstResultCpu", "status", "output"}, ...]}, the kernels taking turns start by start.
+"cellSeconds", "firstResultCpu", "rssMB", "status", "output"}, ...]}, the kernels taking turns start by start.
 """
 import json
 import os
@@ -49,6 +49,21 @@ def tree_cpu(pid):
             pass
         todo.extend(c for c, parent in parents.items() if parent == p)
     return total
+
+
+def tree_rss_mb(pid):
+    """Resident memory (VmRSS) of pid and all its descendants, in MB."""
+    parents = children()
+    todo, total = [pid], 0
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as f:
+                total += next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+        except (OSError, StopIteration):
+            pass
+        todo.extend(c for c, parent in parents.items() if parent == p)
+    return total / 1024
 
 
 def run_cell(client, code, timeout):
@@ -92,7 +107,7 @@ def one_start(kernel, cwd, timeout):
         status, output = run_cell(client, kernel["cell"], timeout)
         cell = time.monotonic() - t1
         result_cpu = tree_cpu(pid)
-        return {"readySeconds": ready, "readyCpu": ready_cpu, "cellSeconds": cell, "firstResultCpu": result_cpu,
+        return {"readySeconds": ready, "readyCpu": ready_cpu, "cellSeconds": cell, "firstResultCpu": result_cpu, "rssMB": tree_rss_mb(pid),
                 "status": status, "output": output[-400:]}
     finally:
         client.stop_channels()

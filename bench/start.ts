@@ -59,6 +59,7 @@ interface Run {
   readyCpu: number;
   cellSeconds: number;
   firstResultCpu: number;
+  rssMB: number;
   status: string;
   output: string;
 }
@@ -70,6 +71,8 @@ export interface StartRow {
   readyCpu: number;
   cellSeconds: number;
   firstResultCpu: number;
+  /** Resident memory of the kernel's processes after the first cell, MB. */
+  rssMB: number;
   /** CPU to first result over IPython's, from the medians. */
   cpuRatio: number | null;
 }
@@ -83,8 +86,11 @@ const median = (xs: number[]) => {
 export function summarise(runs: Run[], labels: string[]): StartRow[] {
   const rows = labels.map((label) => {
     const mine = runs.filter((r) => r.label === label);
-    const of = (key: "readySeconds" | "readyCpu" | "cellSeconds" | "firstResultCpu") => median(mine.map((r) => r[key]));
-    return { label, starts: mine.length, readySeconds: of("readySeconds"), readyCpu: of("readyCpu"), cellSeconds: of("cellSeconds"), firstResultCpu: of("firstResultCpu"), cpuRatio: null as number | null };
+    const of = (key: "readySeconds" | "readyCpu" | "cellSeconds" | "firstResultCpu" | "rssMB") => median(mine.map((r) => r[key]));
+    return {
+      label, starts: mine.length, readySeconds: of("readySeconds"), readyCpu: of("readyCpu"), cellSeconds: of("cellSeconds"),
+      firstResultCpu: of("firstResultCpu"), rssMB: of("rssMB"), cpuRatio: null as number | null,
+    };
   });
   const python = rows.find((r) => r.label === "IPython");
   for (const r of rows) r.cpuRatio = python ? r.firstResultCpu / python.firstResultCpu : null;
@@ -93,12 +99,12 @@ export function summarise(runs: Run[], labels: string[]): StartRow[] {
 
 export function renderTable(rows: StartRow[]): string {
   const lines = [
-    "| kernel | ready (wall) | CPU until ready | first cell (wall) | CPU to first result | CPU to first result / IPython's |",
-    "| --- | --- | --- | --- | --- | --- |",
+    "| kernel | ready (wall) | CPU until ready | first cell (wall) | CPU to first result | CPU to first result / IPython's | memory after the first cell |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const r of rows) {
     const ratio = r.cpuRatio === null ? "-" : `${r.cpuRatio.toFixed(1)}x`;
-    lines.push(`| ${r.label} | ${r.readySeconds.toFixed(2)} s | ${r.readyCpu.toFixed(2)} s | ${r.cellSeconds.toFixed(2)} s | ${r.firstResultCpu.toFixed(2)} s | ${ratio} |`);
+    lines.push(`| ${r.label} | ${r.readySeconds.toFixed(2)} s | ${r.readyCpu.toFixed(2)} s | ${r.cellSeconds.toFixed(2)} s | ${r.firstResultCpu.toFixed(2)} s | ${ratio} | ${r.rssMB.toFixed(0)} MB |`);
   }
   return lines.join("\n");
 }
@@ -160,7 +166,8 @@ async function main(): Promise<void> {
     "",
     `Median of ${o.starts} starts of each kernel, taking turns, through jupyter_client (\`npm run bench:start\`). Ready: from start_kernel to the first kernel_info reply. ` +
       "First cell: ours imports scratchnet and runs one neuron; IPython's imports NumPy and computes the same neuron. " +
-      "CPU: user + system time of the kernel's processes (the launcher and the kernel it starts); other work on the machine stretches wall times, not these.",
+      "CPU: user + system time of the kernel's processes (the launcher and the kernel it starts); other work on the machine stretches wall times, not these. " +
+      "Memory: resident set of those processes after the first cell.",
     "",
     table,
     "",
