@@ -10,30 +10,40 @@ import { chmodSync, existsSync, mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { ROOT } from "./project";
-import { HubClient, isRoot, pidsOfUid, portFree, runningHubPid, runningProxy, stopPid, systemUsers, tail, waitFor } from "./hub";
+import { HubClient, isRoot, killUid, pidsOfUid, portFree, runningHubPid, runningProxy, stopPid, systemUsers, tail, tmpFilesOf, waitFor } from "./hub";
 
 export interface TestHubOptions {
   port?: number;
   maxServers?: number;
   maxSpawns?: number;
+  maxStudents?: number;
+  memoryMiB?: number;
+  nproc?: number;
   cullMinutes?: number;
   edition?: "student" | "instructor";
   /** a label in the folder and user names, so that leftovers say where they came from */
   label?: string;
 }
 
-/** A free block of three ports (N, N+1, N+2) from `from` upward. */
-export async function freePorts(from: number): Promise<number> {
-  for (let port = from; port < from + 300; port += 3) {
-    if ((await portFree(port)) && (await portFree(port + 1)) && (await portFree(port + 2))) return port;
+/** The ports the hub tests may use (this machine's share): 9000-9099. */
+export const TEST_PORTS = { from: 9000, to: 9099 };
+
+/** A free port of TEST_PORTS, trying from a random one (the hub needs one: the rest are Unix sockets). */
+export async function freePort(): Promise<number> {
+  const span = TEST_PORTS.to - TEST_PORTS.from + 1;
+  const start = Math.floor(Math.random() * span);
+  for (let i = 0; i < span; i++) {
+    const port = TEST_PORTS.from + ((start + i) % span);
+    if (await portFree(port)) return port;
   }
-  throw new Error(`no three free ports from ${from}`);
+  throw new Error(`no free port in ${TEST_PORTS.from}-${TEST_PORTS.to}`);
 }
 
 export class TestHub {
   readonly dir: string;
   readonly state: string;
   readonly homes: string;
+  readonly publicDir: string;
   readonly prefix: string;
   readonly adminToken = randomBytes(24).toString("hex");
   readonly password = randomBytes(9).toString("base64url");
@@ -52,6 +62,7 @@ export class TestHub {
     chmodSync(this.dir, 0o755); // the students' homes are inside; each home itself is 700
     this.state = join(this.dir, "state");
     this.homes = join(this.dir, "homes");
+    this.publicDir = join(this.dir, "public");
     this.prefix = `snstu-${tag}-`;
     this.log = join(this.dir, "hub.log");
   }
@@ -69,6 +80,7 @@ export class TestHub {
       ...process.env,
       SCRATCHNET_HUB_STATE: this.state,
       SCRATCHNET_HUB_HOMES: this.homes,
+      SCRATCHNET_HUB_PUBLIC: this.publicDir,
       SCRATCHNET_HUB_PREFIX: this.prefix,
       SCRATCHNET_HUB_PASSWORD: this.password,
       SCRATCHNET_HUB_ADMIN_PASSWORD: this.adminPassword,
@@ -84,6 +96,9 @@ export class TestHub {
       "--log", this.log,
       "--max-servers", String(o.maxServers ?? 40),
       "--max-spawns", String(o.maxSpawns ?? 40),
+      "--max-students", String(o.maxStudents ?? 60),
+      "--memory", String(o.memoryMiB ?? 1024),
+      "--nproc", String(o.nproc ?? 256),
       "--cull-idle", String(o.cullMinutes ?? 0),
       "--edition", o.edition ?? "student",
       ...extra,
@@ -92,7 +107,7 @@ export class TestHub {
 
   /** `npm run hub` in a child process; resolves once the hub's API answers through the proxy. */
   async start(): Promise<void> {
-    if (!this.port) this.port = await freePorts(this.options.port ?? 18100 + Math.floor(Math.random() * 300) * 3);
+    if (!this.port) this.port = this.options.port ?? (await freePort());
     spawnSync("mkdir", ["-p", this.homes]);
     chmodSync(this.homes, 0o755);
     this.hubtsOutput = "";
@@ -170,10 +185,10 @@ export class TestHub {
     const proxy = runningProxy(this.state);
     if (proxy) await stopPid(proxy.pid, 5000);
     for (const user of systemUsers(this.prefix)) {
-      for (const pid of pidsOfUid(user.uid)) {
-        notes.push(`left running: ${user.name} pid ${pid}`);
-        await stopPid(pid, 3000);
-      }
+      const pids = pidsOfUid(user.uid);
+      if (pids.length) notes.push(`left running: ${user.name} pids ${pids.join(" ")}`);
+      await killUid(user.uid);
+      for (const f of tmpFilesOf(user.uid)) rmSync(f, { recursive: true, force: true });
       const r = spawnSync("userdel", ["--remove", user.name], { encoding: "utf8" });
       if (r.status !== 0 && r.status !== 12) notes.push(`userdel ${user.name}: ${r.stderr}`);
       spawnSync("groupdel", [user.name], { stdio: "ignore" });
