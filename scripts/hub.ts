@@ -24,6 +24,7 @@ import {
   ensureHub,
   ensureStateDir,
   hubPublicDir,
+  hubSocketDir,
   hubUsers,
   isRoot,
   killUid,
@@ -307,6 +308,7 @@ async function reset(args: HubArgs, state: string): Promise<void> {
   );
   if (!ok) return log("reset cancelled");
   rmSync(state, { recursive: true, force: true });
+  if (hubSocketDir(state) !== state) rmSync(hubSocketDir(state), { recursive: true, force: true });
   log(`reset: ${state} removed`);
 }
 

@@ -6,7 +6,7 @@
 # JupyterLab as the students' interface and jupyterhub-idle-culler as a hub service.
 #
 # Security (docs/hub.md says what each line below defends against, with its test):
-# - The hub and the proxy's API listen on Unix sockets in the state folder (mode 700, root's):
+# - The hub and the proxy's API listen on Unix sockets in a folder of root's, mode 700:
 #   no student can bind them, so no student can stand in for the hub, even while it is down.
 #   Students' servers reach the hub's API through the proxy's public port, which the proxy holds.
 # - Each student is a system user PREFIX + name (shell nologin) whose server and kernels run under
@@ -64,8 +64,9 @@ MEMORY_MIB = int(setting("MEMORY_MIB", "1024"))
 NPROC = int(setting("NPROC", "256"))
 NICE = int(setting("NICE", "5"))
 PUBLIC_URL = setting("PUBLIC_URL")  # the proxy's own address, for the students' servers
-HUB_SOCKET = os.path.join(STATE, "hub.sock")
-PROXY_API_SOCKET = os.path.join(STATE, "proxy-api.sock")
+SOCKETS = setting("SOCKETS")  # a folder of root's, mode 700 (scripts/lib/hub.ts ensureSocketDir)
+HUB_SOCKET = os.path.join(SOCKETS, "hub.sock")
+PROXY_API_SOCKET = os.path.join(SOCKETS, "proxy-api.sock")
 USER_COMMENT = "scratchnet hub user"  # --remove-users selects by this, the home and the uid range
 
 

@@ -10,7 +10,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { ROOT } from "./project";
-import { HubClient, isRoot, killUid, pidsOfUid, portFree, runningHubPid, runningProxy, stopPid, systemUsers, tail, tmpFilesOf, waitFor } from "./hub";
+import { HubClient, hubSocketDir, isRoot, killUid, pidsOfUid, portFree, runningHubPid, runningProxy, stopPid, systemUsers, tail, tmpFilesOf, waitFor } from "./hub";
 
 export interface TestHubOptions {
   port?: number;
@@ -119,15 +119,14 @@ export class TestHub {
     child.once("exit", () => (exited = true));
     await waitFor(
       async () => {
-        if (exited) throw new Error("exited");
+        if (exited) return true; // reported below, at once
         const up = this.hubtsOutput.includes("JupyterHub for the class") || this.hubtsOutput.includes("the hub is back");
         return up && (await fetch(`${this.base}/hub/api/`, { signal: AbortSignal.timeout(5000) })).ok;
       },
       180_000,
       "timeout",
-    ).catch(() => {
-      throw new Error(`npm run hub did not come up:\n${this.hubtsOutput}\n--- hub log ---\n${tail(this.log, 3000)}`);
-    });
+    ).catch(() => (exited = true));
+    if (exited) throw new Error(`npm run hub did not come up:\n${this.hubtsOutput}\n--- hub log ---\n${tail(this.log, 3000)}`);
   }
 
   output(): string {
@@ -156,10 +155,11 @@ export class TestHub {
   }
 
   /** Runs scripts/hub.ts with other arguments (for --stop, --reset ...), returns its output. */
-  run(args: string[], input?: string): { status: number | null; output: string } {
+  run(args: string[], input?: string, env: NodeJS.ProcessEnv = {}): { status: number | null; output: string } {
     const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "hub.ts"), ...args], {
       cwd: ROOT,
-      env: this.env(),
+      // a variable given as undefined is removed, not passed as the text "undefined"
+      env: Object.fromEntries(Object.entries({ ...this.env(), ...env }).filter(([, v]) => v !== undefined)),
       encoding: "utf8",
       input,
       timeout: 300_000,
@@ -194,6 +194,8 @@ export class TestHub {
       spawnSync("groupdel", [user.name], { stdio: "ignore" });
     }
     rmSync(this.dir, { recursive: true, force: true });
+    const sockets = hubSocketDir(this.state);
+    if (sockets !== this.state) rmSync(sockets, { recursive: true, force: true });
     return notes;
   }
 }

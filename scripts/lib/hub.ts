@@ -7,7 +7,7 @@
  * where no student can bind or even connect; only the class's port is TCP, held by the proxy.
  */
 import { ChildProcess, spawn, spawnSync } from "child_process";
-import { randomBytes } from "crypto";
+import { createHash, randomBytes } from "crypto";
 import { chmodSync, closeSync, cpSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeSync } from "fs";
 import { request } from "http";
 import { createServer } from "net";
@@ -42,9 +42,36 @@ export function isRoot(): boolean {
   return process.getuid?.() === 0;
 }
 
-/** The Unix sockets of the hub and of the proxy's API, inside the state folder. */
+/**
+ * The folder of the hub's and the proxy API's Unix sockets: /run/scratchnet-hub/<hash of the state
+ * folder> when root (a name of lower-case hex: the socket's path goes into a URL's host part, which
+ * JupyterHub lower-cases), else the state folder itself. Root's, mode 700, checked, never a link.
+ */
+export function hubSocketDir(state: string): string {
+  if (process.env.SCRATCHNET_HUB_SOCKETS) return process.env.SCRATCHNET_HUB_SOCKETS;
+  if (!isRoot()) return state;
+  return join("/run", "scratchnet-hub", createHash("sha256").update(state).digest("hex").slice(0, 16));
+}
+
+/** Makes (or checks) the socket folder: ours, mode 700, a real folder; else refuses. */
+export function ensureSocketDir(state: string): string {
+  const dir = hubSocketDir(state);
+  if (dir !== state) {
+    mkdirSync(dirname(dir), { recursive: true, mode: 0o755 });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  }
+  const st = lstatSync(dir);
+  if (!st.isDirectory() || st.uid !== process.getuid?.() || (st.mode & 0o077) !== 0) {
+    throw new SetupError(`${dir} is not a private folder of this user (mode 700, not a link): not putting the hub's sockets there`);
+  }
+  if (/[A-Z]/.test(dir)) throw new SetupError(`the hub's sockets need a path without capital letters (JupyterHub lower-cases it): ${dir}; set SCRATCHNET_HUB_SOCKETS`);
+  return dir;
+}
+
+/** The Unix sockets of the hub and of the proxy's API. */
 export function hubSockets(state: string): { hub: string; proxyApi: string } {
-  return { hub: join(state, "hub.sock"), proxyApi: join(state, "proxy-api.sock") };
+  const dir = hubSocketDir(state);
+  return { hub: join(dir, "hub.sock"), proxyApi: join(dir, "proxy-api.sock") };
 }
 
 const unixUrl = (path: string) => `http+unix://${encodeURIComponent(path)}`;
@@ -335,6 +362,7 @@ export function unixRequest(socketPath: string, path: string, headers: Record<st
  * checked to be its own once it listens.
  */
 export async function startProxy(state: string, ip: string, port: number, token: string): Promise<ProxyInfo> {
+  ensureSocketDir(state);
   const sockets = hubSockets(state);
   rmSync(sockets.proxyApi, { force: true });
   const out = openSync(join(state, "proxy.log"), "a", 0o600);
@@ -417,6 +445,7 @@ export function hubEnv(s: HubSettings): NodeJS.ProcessEnv {
     // The hub's own Jupyter runtime files (if any) go into the private state folder.
     JUPYTER_RUNTIME_DIR: join(s.state, "runtime"),
     SCRATCHNET_HUB_STATE: s.state,
+    SCRATCHNET_HUB_SOCKETS: ensureSocketDir(s.state),
     SCRATCHNET_HUB_PUBLIC: s.publicDir,
     SCRATCHNET_HUB_IP: s.ip,
     SCRATCHNET_HUB_PORT: String(s.port),
@@ -459,18 +488,10 @@ export async function startHub(s: HubSettings, out: "inherit" | string): Promise
   let exited = false;
   child.once("exit", () => (exited = true));
   const socket = hubSockets(s.state).hub;
-  await waitFor(
-    async () => {
-      if (exited) throw new SetupError(`the hub exited while starting${out === "inherit" ? " (its log is above)" : `; its log:\n${tail(out)}`}`);
-      return (await unixRequest(socket, "/hub/api/")) === 200;
-    },
-    120_000,
-    `the hub did not answer on ${socket} within 2 minutes`,
-  ).catch((e) => {
-    if (exited) throw new SetupError(`the hub exited while starting${out === "inherit" ? " (its log is above)" : `; its log:\n${tail(out)}`}`);
-    throw e;
-  });
-  if (exited) throw new SetupError("the hub exited just after it started");
+  const why = () => `the hub exited while starting${out === "inherit" ? " (its log is above)" : `; its log:\n${tail(out)}`}`;
+  // A hub that exits is reported at once (waitFor would take its exit for "not yet").
+  await waitFor(async () => exited || (await unixRequest(socket, "/hub/api/").catch(() => 0)) === 200, 120_000, `the hub did not answer on ${socket} within 2 minutes`);
+  if (exited) throw new SetupError(why());
   return child;
 }
 
