@@ -120,7 +120,7 @@ export function parseArgs(argv: string[]): HubArgs {
   } catch (e) {
     const m = /Unknown option '([^']+)'/.exec((e as Error).message);
     if (m) throw new SetupError(`unknown option ${m[1]}; see npm run hub -- --help`);
-    const v = /Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec((e as Error).message);
+    const v = /Option '(?:-\w, )?(--[\w-]+)(?: <value>)?' argument (?:missing|is ambiguous)/.exec((e as Error).message);
     if (v) throw new SetupError(`${v[1]} needs a value`);
     throw new SetupError((e as Error).message);
   }
