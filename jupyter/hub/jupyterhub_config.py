@@ -302,6 +302,9 @@ class IsolatedSpawner(LocalProcessSpawner):
             resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
             resource.setrlimit(resource.RLIMIT_NPROC, (NPROC, NPROC))
             os.nice(NICE)
+            # Files the student's server and kernels make are private unless they say otherwise:
+            # Jupyter's jpserver-PID-open.html (which holds the server's token) would be 644.
+            os.umask(0o077)
             become()
 
         return preexec

@@ -200,3 +200,36 @@ export class TestHub {
   }
 }
 
+
+export interface LoginResult {
+  status: number;
+  location: string;
+  body: string;
+  /** the cookies set, as a Cookie header */
+  cookie: string;
+  setCookie: string[];
+  /** how long the POST took: the hub's delay after failed logins shows here */
+  ms: number;
+}
+
+/**
+ * Logs in through the login form as a browser does: GET the page (its _xsrf cookie and field,
+ * which JupyterHub 4 and later require), then POST the form.
+ */
+export async function formLogin(base: string, username: string, password: string): Promise<LoginResult> {
+  const page = await fetch(`${base}/hub/login`, { redirect: "manual" });
+  const html = await page.text();
+  const xsrf = /name="_xsrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
+  const pageCookie = page.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const t0 = Date.now();
+  const res = await fetch(`${base}/hub/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: pageCookie },
+    body: new URLSearchParams({ username, password, _xsrf: xsrf }).toString(),
+    redirect: "manual",
+  });
+  const body = await res.text();
+  const ms = Date.now() - t0;
+  const setCookie = res.headers.getSetCookie();
+  return { status: res.status, location: res.headers.get("location") ?? "", body, cookie: setCookie.map((c) => c.split(";")[0]).join("; "), setCookie, ms };
+}

@@ -543,13 +543,13 @@ export function systemUsers(prefix: string): HubUser[] {
     .map((f) => ({ name: f[0], uid: Number(f[2]), home: f[5] }));
 }
 
-/** Pids of the processes owned by `uid` (the owner of /proc/PID: a setuid sleep counts too). */
+/** Pids of the live processes owned by `uid` (the owner of /proc/PID); zombies are already dead. */
 export function pidsOfUid(uid: number): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (statSync(`/proc/${entry}`).uid === uid) pids.push(Number(entry));
+      if (statSync(`/proc/${entry}`).uid === uid && pidAlive(Number(entry))) pids.push(Number(entry));
     } catch {
       // gone
     }

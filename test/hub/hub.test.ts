@@ -11,7 +11,7 @@ import { after, before, describe, test } from "node:test";
 import { readFileSync, statSync } from "fs";
 import { join } from "path";
 import { NOTEBOOKS, ROOT } from "../../scripts/lib/project";
-import { TestHub } from "../../scripts/lib/hub-harness";
+import { TestHub, formLogin } from "../../scripts/lib/hub-harness";
 import { pidAlive, pidsOfUid, runningHubPid, runningProxy, sleep, systemUsers, waitFor } from "../../scripts/lib/hub";
 import { kernelProcess } from "../../scripts/lib/hub-procs";
 import { Student, codeCells, neuronProblems, withOutputs } from "../../scripts/lib/hub-student";
@@ -27,17 +27,7 @@ const marks = new Map<string, string>();
 const saved = new Map<string, string>(); // the notebook file as saved, byte for byte
 const uidOf = (name: string) => systemUsers(hub.prefix).find((u) => u.name === hub.prefix + name)!;
 
-/** Logs in through the login form; returns the status, the Location and the page. */
-async function login(username: string, password: string): Promise<{ status: number; location: string; body: string; cookie: string }> {
-  const res = await fetch(`${hub.base}/hub/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ username, password }).toString(),
-    redirect: "manual",
-  });
-  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  return { status: res.status, location: res.headers.get("location") ?? "", body: await res.text(), cookie };
-}
+const login = (username: string, password: string) => formLogin(hub.base, username, password);
 
 before(async () => {
   await hub.start();
