@@ -232,7 +232,7 @@ function endOldSessions(s: HubSettings): boolean {
   rmSync(join(s.state, "jupyterhub_cookie_secret"), { force: true });
   const db = join(s.state, "jupyterhub.sqlite");
   if (existsSync(db)) {
-    const r = spawnSync(s.python, ["-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('DELETE FROM api_tokens WHERE session_id IS NOT NULL'); c.commit()", db], { encoding: "utf8" });
+    const r = spawnSync(s.python, ["-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('DELETE FROM api_tokens WHERE session_id IS NOT NULL'); c.execute('DELETE FROM oauth_codes'); c.commit()", db], { encoding: "utf8" });
     if (r.status !== 0) throw new SetupError(`could not revoke the old sessions' tokens: ${r.stderr}`);
   }
   return true;

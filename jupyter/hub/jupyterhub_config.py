@@ -162,6 +162,8 @@ class ClassPasswordAuthenticator(Authenticator):
 
 
 c.JupyterHub.authenticator_class = ClassPasswordAuthenticator
+# JupyterHub 5+ lets nobody in without an allow rule: here the class password is the rule.
+c.Authenticator.allow_all = True
 # The instructor is the admin; SCRATCHNET_HUB_ADMIN_TOKEN, when set, is an admin API token for
 # scripts (the load test): a service holding the admin role.
 ADMIN_TOKEN = os.environ.get("SCRATCHNET_HUB_ADMIN_TOKEN")

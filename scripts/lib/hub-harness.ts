@@ -46,7 +46,8 @@ export class TestHub {
   readonly publicDir: string;
   readonly prefix: string;
   readonly adminToken = randomBytes(24).toString("hex");
-  readonly password = randomBytes(9).toString("base64url");
+  /** the class password; a test may change it before a restart */
+  password = randomBytes(9).toString("base64url");
   readonly adminPassword = randomBytes(9).toString("base64url");
   readonly log: string;
   port = 0;

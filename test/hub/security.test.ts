@@ -62,7 +62,7 @@ describe("issue 27: a student cannot take over the class", () => {
     }
   });
 
-  test("port hijack at restart: the hub and the proxy's API are Unix sockets in a folder of mode 700, and no student can bind them", async () => {
+  test("port hijack at restart: the hub and the proxy's API are Unix sockets in a folder of mode 700, no student can bind them; a new class password ends old logins", async () => {
     const sockets = hubSockets(hub.state);
     for (const dir of [hub.state, dirname(sockets.hub)]) {
       assert.equal(statSync(dir).mode & 0o777, 0o700, dir);
@@ -85,6 +85,11 @@ describe("issue 27: a student cannot take over the class", () => {
     const hubRoutes = Object.entries(routes).filter(([path]) => !path.startsWith("/user/"));
     assert.ok(hubRoutes.length > 0);
     for (const [path, r] of hubRoutes) assert.equal(r.target, `http+unix://${encodeURIComponent(sockets.hub)}`, `route ${path}`);
+    // A login of the class as it is now, to be ended by the new class password below.
+    const before = await login("ana", hub.password);
+    assert.equal(before.status, 302, before.body.slice(0, 300));
+    const home = async (cookie: string) => (await fetch(`${hub.base}/hub/home`, { headers: { Cookie: cookie }, redirect: "manual" })).status;
+    assert.equal(await home(before.cookie), 200, "logged in");
     // Ctrl-C: the hub is down, the proxy stays. A student tries to stand in for the hub.
     await hub.stopHubts();
     const ana = userOf("ana");
@@ -98,9 +103,13 @@ describe("issue 27: a student cannot take over the class", () => {
     assert.equal(tries.stdout.trim(), "socket EACCES,port EADDRINUSE", tries.stderr);
     const down = await login("instructor", hub.adminPassword);
     assert.equal(down.status, 503, "while the hub is down, the proxy answers itself: no login reaches anyone");
+    // The instructor restarts with a new class password: the old login ends.
+    hub.password = hub.password + "-new";
     await hub.start();
     assert.match(hub.output(), /re-using the proxy already running/);
-    assert.equal((await login("ana", hub.password)).status, 302, "the real hub is back");
+    assert.match(hub.output(), /the class password changed: every earlier login was ended/);
+    assert.equal(await home(before.cookie), 302, "the login made with the old class password is over");
+    assert.equal((await login("ana", hub.password)).status, 302, "the real hub is back, with the new password");
   });
 
   test("port hijack at --stop: with a student on the class port, --stop says so and does not say stopped", async () => {
@@ -141,7 +150,7 @@ describe("issue 27: a student cannot take over the class", () => {
     assert.equal(big.status, "error");
     assert.match(JSON.stringify(big.outputs), /the kernel ran out of its 1 GiB of memory \(the class's limit for each kernel\)/);
     const after = await ana.run("console.log(1 + 1);");
-    assert.equal(after.stdout, "2\n", "the kernel lives on after the message");
+    assert.equal(after.stdout, "2\n", `the kernel lives on after the message: ${JSON.stringify(after).slice(0, 600)}`);
     // Many small ones until the limit: the same message (the kernel, full, may then die; a restart helps).
     const hog = await ana.run("const hog: Float64Array[] = [];\nfor (;;) hog.push(new Float64Array(1e7));", 120_000);
     assert.notEqual(hog.status, "ok");
