@@ -96,7 +96,11 @@ c.JupyterHub.cookie_secret_file = os.path.join(STATE, "jupyterhub_cookie_secret"
 c.JupyterHub.pid_file = os.path.join(STATE, "jupyterhub.pid")
 c.JupyterHub.cleanup_servers = setting("CLEANUP_SERVERS", "0") == "1"
 c.JupyterHub.cleanup_proxy = False
-c.JupyterHub.cookie_max_age_days = float(setting("COOKIE_DAYS", "1"))
+# A login lasts a day: the hub refuses an older cookie (cookie_max_age_days), and the browser
+# drops it then too (tornado's own default would keep it for 30 days).
+COOKIE_DAYS = float(setting("COOKIE_DAYS", "1"))
+c.JupyterHub.cookie_max_age_days = COOKIE_DAYS
+c.JupyterHub.tornado_settings = {"cookie_options": {"expires_days": COOKIE_DAYS}}
 c.ConfigurableHTTPProxy.should_start = False
 c.ConfigurableHTTPProxy.api_url = unix_url(PROXY_API_SOCKET)
 c.ConfigurableHTTPProxy.auth_token = setting("PROXY_TOKEN")
