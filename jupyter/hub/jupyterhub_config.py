@@ -348,10 +348,12 @@ c.Spawner.environment = {
     "JUPYTER_PATH": os.path.join(PUBLIC, "jupyter"),
     "PATH": os.pathsep.join([os.path.join(PUBLIC, "venv", "bin"), NODE_DIR, "/usr/local/bin", "/usr/bin", "/bin"]),
     "PYTHONDONTWRITEBYTECODE": "1",
-    "NODE_OPTIONS": "--require=" + os.path.join(PUBLIC, "kernel-limits.cjs"),
+    "NODE_OPTIONS": " ".join("--require=" + os.path.join(PUBLIC, f) for f in ("kernel-limits.cjs", "kernel-ipc.cjs")),
     "SCRATCHNET_KERNEL_MEMORY_MIB": str(MEMORY_MIB),
 }
-args = ["--MappingKernelManager.default_kernel_name=tslab"]
+# Kernels talk to their server over Unix sockets in the student's runtime folder (700), not TCP
+# ports any local user could connect to: another student cannot read this one's IOPub.
+args = ["--MappingKernelManager.default_kernel_name=tslab", "--KernelManager.transport=ipc"]
 if not ISOLATED and os.getuid() == 0:
     args.append("--allow-root")
 if CULL_MINUTES > 0:

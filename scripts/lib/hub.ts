@@ -137,7 +137,7 @@ export function makePublicCopy(publicDir: string): void {
   cpSync(join(ROOT, "dist"), join(fresh, "dist"), { recursive: true });
   cpSync(join(ROOT, "package.json"), join(fresh, "package.json"));
   cpSync(join(ROOT, "jupyter", "kernels"), join(fresh, "jupyter", "kernels"), { recursive: true });
-  for (const f of ["kernel-limits.cjs", "prepare_home.py"]) cpSync(join(ROOT, "jupyter", "hub", f), join(fresh, f));
+  for (const f of ["kernel-limits.cjs", "kernel-ipc.cjs", "prepare_home.py"]) cpSync(join(ROOT, "jupyter", "hub", f), join(fresh, f));
   // node_modules/scratchnet -> .. : the library is the copy's own dist/
   rmSync(join(fresh, "node_modules", "scratchnet"), { force: true });
   symlinkSync("..", join(fresh, "node_modules", "scratchnet"));
@@ -270,6 +270,37 @@ function listeningInodes(port: number): Set<string> {
     }
   }
   return inodes;
+}
+
+/** The TCP ports `pid` listens on (any address): none for a kernel on the ipc transport. */
+export function tcpPortsOf(pid: number): number[] {
+  const mine = new Set<string>();
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m) mine.add(m[1]);
+      } catch {
+        // closed meanwhile
+      }
+    }
+  } catch {
+    return [];
+  }
+  const ports: number[] = [];
+  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text = "";
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {
+      continue;
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length > 9 && f[3] === "0A" && mine.has(f[9])) ports.push(parseInt(f[1].split(":").pop()!, 16));
+    }
+  }
+  return ports;
 }
 
 /** The pids of the processes listening on TCP `port`: who really serves it. */

@@ -6,12 +6,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { spawn, spawnSync, ChildProcess } from "child_process";
-import { existsSync, readdirSync, statSync, writeFileSync } from "fs";
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "fs";
 import { dirname, join } from "path";
 import { ROOT } from "../../scripts/lib/project";
 import { TestHub, formLogin, freePort } from "../../scripts/lib/hub-harness";
-import { hubSockets, hubUsers, listenerPids, pidsOfUid, runningProxy, sleep, systemUsers, tmpFilesOf, unixRequest, waitFor } from "../../scripts/lib/hub";
+import { hubSockets, hubUsers, listenerPids, tcpPortsOf, pidsOfUid, runningProxy, sleep, systemUsers, tmpFilesOf, unixRequest, waitFor } from "../../scripts/lib/hub";
 import { Student } from "../../scripts/lib/hub-student";
+import { kernelProcess } from "../../scripts/lib/hub-procs";
 
 const NOTEBOOK = "01-neuron.ipynb";
 const hub = new TestHub({ label: "sec", maxStudents: 3, memoryMiB: 1024, nproc: 200 });
@@ -68,7 +69,7 @@ describe("issue 27: a student cannot take over the class", () => {
       assert.equal(statSync(dir).mode & 0o777, 0o700, dir);
       assert.equal(statSync(dir).uid, 0, dir);
     }
-    const token = (await import("fs")).readFileSync(join(hub.state, "proxy_token"), "utf8").trim();
+    const token = readFileSync(join(hub.state, "proxy_token"), "utf8").trim();
     assert.equal(await unixRequest(sockets.proxyApi, "/api/routes", { Authorization: `token ${token}` }), 200);
     // The proxy routes nothing to a TCP port of the hub: only to its socket (and students' servers).
     const routes = JSON.parse(
@@ -126,6 +127,23 @@ describe("issue 27: a student cannot take over the class", () => {
     for (const f of files) assert.equal(statSync(join(runtime, f)).mode & 0o077, 0, `${f} is private`);
     const r = await students.get("bob")!.run(`const fs = require("fs"); try { fs.readdirSync(${JSON.stringify(runtime)}); console.log("READ"); } catch (e) { console.log((e as any).code); }`);
     assert.equal(r.stdout, "EACCES\n");
+  });
+
+  test("kernel output: a student's kernel listens on no TCP port, only on Unix sockets in her runtime folder, which another student cannot connect to", async () => {
+    const ana = students.get("ana")!;
+    const kernel = kernelProcess("ana", ana.kernelId);
+    assert.ok(kernel, "ana's kernel process");
+    assert.deepEqual(tcpPortsOf(kernel.pid), [], "no TCP port: nobody can subscribe to IOPub over 127.0.0.1");
+    const runtime = join(userOf("ana").home, ".local", "share", "jupyter", "runtime");
+    const conn = JSON.parse(readFileSync(join(runtime, `kernel-${ana.kernelId}.json`), "utf8"));
+    assert.equal(conn.transport, "ipc");
+    const iopub = `${conn.ip}-${conn.iopub_port}`;
+    assert.ok(iopub.startsWith(runtime + "/"), iopub);
+    assert.ok(statSync(iopub).isSocket(), `${iopub} is the kernel's IOPub socket`);
+    const r = await students.get("bob")!.run(
+      `await new Promise<void>((done) => { const s = require("net").connect(${JSON.stringify(iopub)}); s.on("connect", () => { console.log("CONNECTED"); s.destroy(); done(); }); s.on("error", (e: any) => { console.log(e.code); done(); }); });`,
+    );
+    assert.equal(r.stdout, "EACCES\n", r.stderr);
   });
 
   test("least privilege: students' login shell is nologin, and a kernel cannot read the checkout or the solutions", async () => {
