@@ -236,6 +236,10 @@ def prepare_user(spawner):
         home = spawner.home_dir
         os.makedirs(home, mode=0o700, exist_ok=True)
         run_as = {}
+    socket = os.path.join(home, ".run", "kernel-%s-ipc-65535" % ("x" * 36))
+    if len(socket.encode()) > 107:
+        raise web.HTTPError(500, "the home %s is too deep for the kernels' Unix sockets (%d bytes of 107): "
+                                 "use a shorter SCRATCHNET_HUB_HOMES or a shorter name" % (home, len(socket.encode())))
     # The copy runs as the user, so a link the user planted cannot make the hub write elsewhere;
     # the notebooks come on its stdin, read here as root.
     result = subprocess.run(
@@ -328,7 +332,8 @@ class IsolatedSpawner(LocalProcessSpawner):
         env["HOME"] = entry.pw_dir
         env["SHELL"] = "/bin/bash"  # the terminal's shell; the login shell is nologin
         env["TMPDIR"] = os.path.join(entry.pw_dir, ".tmp")
-        env["JUPYTER_RUNTIME_DIR"] = os.path.join(entry.pw_dir, ".local", "share", "jupyter", "runtime")
+        # short: the kernels' Unix sockets are here, and a socket's path has at most 107 bytes
+        env["JUPYTER_RUNTIME_DIR"] = os.path.join(entry.pw_dir, ".run")
         return env
 
 

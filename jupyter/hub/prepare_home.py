@@ -20,9 +20,11 @@ def main():
     notebooks = json.load(sys.stdin)
     os.umask(0o077)
     home = os.path.dirname(os.path.abspath(dest))
-    for folder in (dest, os.path.join(home, ".local", "share", "jupyter", "runtime"), os.path.join(home, ".tmp")):
+    # ~/.run is Jupyter's runtime folder: a short name, because the kernels' Unix sockets live
+    # there and a socket's path has at most 107 bytes.
+    for folder in (dest, os.path.join(home, ".run"), os.path.join(home, ".tmp")):
         os.makedirs(folder, mode=0o700, exist_ok=True)
-    os.chmod(os.path.join(home, ".local", "share", "jupyter", "runtime"), 0o700)
+    os.chmod(os.path.join(home, ".run"), 0o700)
     copied = []
     for name, text in sorted(notebooks.items()):
         if "/" in name or not name.endswith(".ipynb"):

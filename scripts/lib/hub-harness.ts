@@ -59,10 +59,11 @@ export class TestHub {
     if (!isRoot()) throw new Error("the hub tests run as root: they create system users for the students");
     this.options = options;
     const tag = `${options.label ?? "t"}${randomBytes(2).toString("hex")}`;
-    this.dir = mkdtempSync(join(tmpdir(), `scratchnet-hub-${tag}-`));
+    // a short folder: the kernels' Unix sockets are under it, and a socket's path has at most 107 bytes
+    this.dir = mkdtempSync(join(tmpdir(), `snhub-${tag}-`));
     chmodSync(this.dir, 0o755); // the students' homes are inside; each home itself is 700
     this.state = join(this.dir, "state");
-    this.homes = join(this.dir, "homes");
+    this.homes = join(this.dir, "h");
     this.publicDir = join(this.dir, "public");
     this.prefix = `snstu-${tag}-`;
     this.log = join(this.dir, "hub.log");

@@ -120,7 +120,7 @@ describe("issue 27: a student cannot take over the class", () => {
 
   test("runtime files: each student's Jupyter runtime folder is 700 and its files 600, and another student cannot read them", async () => {
     const ana = userOf("ana");
-    const runtime = join(ana.home, ".local", "share", "jupyter", "runtime");
+    const runtime = join(ana.home, ".run");
     assert.equal(statSync(runtime).mode & 0o777, 0o700);
     const files = readdirSync(runtime);
     assert.ok(files.some((f) => f.startsWith("kernel-")), `kernel connection files in ${files.join(" ")}`);
@@ -134,7 +134,7 @@ describe("issue 27: a student cannot take over the class", () => {
     const kernel = kernelProcess("ana", ana.kernelId);
     assert.ok(kernel, "ana's kernel process");
     assert.deepEqual(tcpPortsOf(kernel.pid), [], "no TCP port: nobody can subscribe to IOPub over 127.0.0.1");
-    const runtime = join(userOf("ana").home, ".local", "share", "jupyter", "runtime");
+    const runtime = join(userOf("ana").home, ".run");
     const conn = JSON.parse(readFileSync(join(runtime, `kernel-${ana.kernelId}.json`), "utf8"));
     assert.equal(conn.transport, "ipc");
     const iopub = `${conn.ip}-${conn.iopub_port}`;
