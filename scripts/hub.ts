@@ -1,14 +1,17 @@
 /**
- * `npm run hub`: the course for a class, on a JupyterHub served from this checkout.
- *   npm run hub [-- --port 8000] [-- --listen 0.0.0.0] [-- --edition student|instructor]
- *               [-- --admin instructor] [-- --max-servers 40] [-- --max-spawns 10] [-- --cull-idle 60]
- *   npm run hub -- --stop                 stop every user's server and the proxy
+ * `npm run hub`: the course for a class, on JupyterHub 6 (the project's .venv) served from this
+ * checkout. `npm run hub -- --help` lists the options; docs/hub.md says what a student can and
+ * cannot do, and which test shows it.
+ *   npm run hub [-- --port 8000 --listen 0.0.0.0 --memory 1024 --nproc 256 --max-students 60 ...]
+ *   npm run hub -- --stop                 stop every student's server and process, and the proxy
  *   npm run hub -- --reset [--yes]        clear the hub's state (.hub/) after asking
- *   npm run hub -- --remove-users [--yes] delete the hub's system users and their homes, after asking
- * The class password is SCRATCHNET_HUB_PASSWORD, the instructor's SCRATCHNET_HUB_ADMIN_PASSWORD;
- * either is generated (and kept in .hub/) when not set. SCRATCHNET_HUB_ADMIN_TOKEN, when set, is an
- * admin API token for scripts. The proxy runs on its own and outlives the hub: Ctrl-C stops the hub
- * and leaves every student's server and kernel running, and `npm run hub` again re-attaches them.
+ *   npm run hub -- --remove-users [--yes] delete the hub's system users, homes and /tmp files, after asking
+ * The class password is SCRATCHNET_HUB_PASSWORD (at least 8 characters), the instructor's
+ * SCRATCHNET_HUB_ADMIN_PASSWORD; either is generated (and kept in .hub/) when not set.
+ * SCRATCHNET_HUB_ADMIN_TOKEN, when set, is an admin API token for scripts. The proxy runs on its own
+ * and outlives the hub: Ctrl-C stops the hub and leaves every student's server and kernel running,
+ * and `npm run hub` again re-attaches them. The hub and the proxy's API are Unix sockets in a
+ * folder of root's; only the class's port is TCP, and `npm run hub` refuses one someone else holds.
  */
 import { ChildProcess, spawnSync } from "child_process";
 import { createHash } from "crypto";

@@ -236,7 +236,8 @@ def prepare_user(spawner):
         home = spawner.home_dir
         os.makedirs(home, mode=0o700, exist_ok=True)
         run_as = {}
-    socket = os.path.join(home, ".run", "kernel-%s-ipc-65535" % ("x" * 36))
+    # jupyter_client numbers a kernel's ipc sockets from 1 (five of them): "-ipc-99" has room to spare
+    socket = os.path.join(home, ".run", "kernel-%s-ipc-99" % ("x" * 36))
     if len(socket.encode()) > 107:
         raise web.HTTPError(500, "the home %s is too deep for the kernels' Unix sockets (%d bytes of 107): "
                                  "use a shorter SCRATCHNET_HUB_HOMES or a shorter name" % (home, len(socket.encode())))

@@ -60,7 +60,8 @@ export class TestHub {
     this.options = options;
     const tag = `${options.label ?? "t"}${randomBytes(2).toString("hex")}`;
     // a short folder: the kernels' Unix sockets are under it, and a socket's path has at most 107 bytes
-    this.dir = mkdtempSync(join(tmpdir(), `snhub-${tag}-`));
+    // (the users' names carry the tag: they say where leftovers came from)
+    this.dir = mkdtempSync(join(tmpdir(), "snh-"));
     chmodSync(this.dir, 0o755); // the students' homes are inside; each home itself is 700
     this.state = join(this.dir, "state");
     this.homes = join(this.dir, "h");
