@@ -178,7 +178,7 @@ async function oneStudent(admin: HubClient, name: string, args: Args, delayMs: n
     result.rssMiB = mib(procs.reduce((s, p) => s + p.rssKiB, 0));
     result.pssMiB = mib(procs.reduce((s, p) => s + p.pssKiB, 0));
     result.kernelRssMiB = mib(procs.filter((p) => p.cmdline.includes("launch.cjs")).reduce((s, p) => s + p.rssKiB, 0));
-    result.serverRssMiB = mib(procs.filter((p) => p.cmdline.includes("jupyterhub-singleuser")).reduce((s, p) => s + p.rssKiB, 0));
+    result.serverRssMiB = mib(procs.filter((p) => /jupyterhub[-.]singleuser/.test(p.cmdline)).reduce((s, p) => s + p.rssKiB, 0));
   }
   return { result, student };
 }
