@@ -10,7 +10,7 @@ import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "
 import { dirname, join } from "path";
 import { ROOT } from "../../scripts/lib/project";
 import { TestHub, formLogin, freePort } from "../../scripts/lib/hub-harness";
-import { hubSockets, hubUsers, listenerPids, tcpPortsOf, pidsOfUid, runningProxy, sleep, systemUsers, tmpFilesOf, unixRequest, waitFor } from "../../scripts/lib/hub";
+import { hubSockets, hubUsers, listenerPids, tcpPortsOf, pidsOfUid, sleep, systemUsers, tmpFilesOf, unixRequest, waitFor } from "../../scripts/lib/hub";
 import { Student } from "../../scripts/lib/hub-student";
 import { kernelProcess } from "../../scripts/lib/hub-procs";
 
@@ -111,11 +111,6 @@ describe("issue 27: a student cannot take over the class", () => {
     assert.match(hub.output(), /the class password changed: every earlier login was ended/);
     assert.equal(await home(before.cookie), 302, "the login made with the old class password is over");
     assert.equal((await login("ana", hub.password)).status, 302, "the real hub is back, with the new password");
-  });
-
-  test("port hijack at --stop: with a student on the class port, --stop says so and does not say stopped", async () => {
-    // covered last in "the class ends cleanly" (it needs the hub stopped)
-    assert.ok(runningProxy(hub.state));
   });
 
   test("runtime files: each student's Jupyter runtime folder is 700 and its files 600, and another student cannot read them", async () => {
