@@ -255,8 +255,12 @@ def prepare_user(spawner):
         spawner.log.info("%s: %s", name, result.stdout.strip())
 
 
-def end_processes_of(uid, log):
-    """Every process of `uid` ended (a `setsid sleep` too), then its files in /tmp and /dev/shm removed."""
+async def end_processes_of(uid, log):
+    """Every process of `uid` ended (a `setsid sleep` too), then its files in /tmp and /dev/shm removed.
+
+    SIGKILL, round after round until none is left (a fork bomb makes new ones meanwhile); awaited,
+    so the hub keeps serving the others while it waits.
+    """
     for _ in range(50):
         pids = []
         for entry in os.listdir("/proc"):
@@ -273,7 +277,7 @@ def end_processes_of(uid, log):
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
-        time.sleep(0.1)
+        await asyncio.sleep(0.1)
     else:
         log.warning("uid %d still has processes", uid)
     for folder in ("/tmp", "/dev/shm", "/var/tmp"):
@@ -294,9 +298,10 @@ def end_processes_of(uid, log):
                 pass
 
 
-def after_stop(spawner):
+async def after_stop(spawner):
+    """After a server stops (the student, the culler, the admin, --stop): nothing of the student stays."""
     if ISOLATED:
-        end_processes_of(pwd.getpwnam(system_name(spawner.user.name)).pw_uid, spawner.log)
+        await end_processes_of(pwd.getpwnam(system_name(spawner.user.name)).pw_uid, spawner.log)
 
 
 class IsolatedSpawner(LocalProcessSpawner):
