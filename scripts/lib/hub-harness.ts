@@ -215,6 +215,11 @@ export interface LoginResult {
   ms: number;
 }
 
+/** The Set-Cookie headers of a response (Node 20 has Headers.getSetCookie; its types here do not yet). */
+function setCookies(headers: Headers): string[] {
+  return (headers as unknown as { getSetCookie(): string[] }).getSetCookie();
+}
+
 /**
  * Logs in through the login form as a browser does: GET the page (its _xsrf cookie and field,
  * which JupyterHub 4 and later require), then POST the form.
@@ -223,7 +228,7 @@ export async function formLogin(base: string, username: string, password: string
   const page = await fetch(`${base}/hub/login`, { redirect: "manual" });
   const html = await page.text();
   const xsrf = /name="_xsrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
-  const pageCookie = page.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const pageCookie = setCookies(page.headers).map((c) => c.split(";")[0]).join("; ");
   const t0 = Date.now();
   const res = await fetch(`${base}/hub/login`, {
     method: "POST",
@@ -233,6 +238,6 @@ export async function formLogin(base: string, username: string, password: string
   });
   const body = await res.text();
   const ms = Date.now() - t0;
-  const setCookie = res.headers.getSetCookie();
+  const setCookie = setCookies(res.headers);
   return { status: res.status, location: res.headers.get("location") ?? "", body, cookie: setCookie.map((c) => c.split(";")[0]).join("; "), setCookie, ms };
 }
