@@ -222,9 +222,17 @@ function setCookies(headers: Headers): string[] {
 
 /**
  * Logs in through the login form as a browser does: GET the page (its _xsrf cookie and field,
- * which JupyterHub 4 and later require), then POST the form.
+ * which JupyterHub 4 and later require), then POST the form. JupyterHub 6 sometimes refuses the
+ * very first form of a fresh hub ("XSRF cookie does not match POST argument" in its log) and asks
+ * the user to try again; this does, once, as a person would, and says so in `xsrfRetried`.
  */
-export async function formLogin(base: string, username: string, password: string): Promise<LoginResult> {
+export async function formLogin(base: string, username: string, password: string): Promise<LoginResult & { xsrfRetried: boolean }> {
+  const first = await formLoginOnce(base, username, password);
+  if (first.status !== 403 || !first.body.includes("Login form invalid or expired. Try again.")) return { ...first, xsrfRetried: false };
+  return { ...(await formLoginOnce(base, username, password)), xsrfRetried: true };
+}
+
+async function formLoginOnce(base: string, username: string, password: string): Promise<LoginResult> {
   const page = await fetch(`${base}/hub/login`, { redirect: "manual" });
   const html = await page.text();
   const xsrf = /name="_xsrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
