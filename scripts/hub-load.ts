@@ -17,6 +17,7 @@ import { execFileSync } from "child_process";
 import { mkdirSync, writeFileSync } from "fs";
 import { cpus, freemem, loadavg, totalmem } from "os";
 import { join, resolve } from "path";
+import { parseArgs } from "util";
 import { ROOT, SetupError, log } from "./lib/project";
 import { HubClient, isRoot, sleep } from "./lib/hub";
 import { SIZING_HEADER, sizingRow } from "./lib/hub-report";
@@ -34,29 +35,60 @@ interface Args {
   timeout: number;
 }
 
-function parse(argv: string[]): Args {
-  const get = (flag: string) => {
-    const i = argv.indexOf(flag);
-    if (i < 0) return undefined;
-    const v = argv[i + 1];
-    if (v === undefined || v.startsWith("--")) throw new SetupError(`${flag} needs a value`);
-    return v;
-  };
-  const known = ["--students", "--start", "--url", "--notebook", "--stagger", "--out", "--timeout"];
-  for (const a of argv) if (a.startsWith("--") && !known.includes(a)) throw new SetupError(`unknown option ${a}; the options are ${known.join(" ")}`);
-  const students = Number(get("--students"));
-  if (!Number.isInteger(students) || students < 1) throw new SetupError("--students N is needed: how many students to simulate (1 or more)");
-  const stagger = Number(get("--stagger") ?? "0");
-  const timeout = Number(get("--timeout") ?? "600");
+export const HELP = `npm run hub:load -- --students N [options]: N students on the hub at once (docs/hub.md)
+  --students N     how many students to simulate (1 or more)
+  --start          run a hub of its own for the test (as root; its users are removed afterwards)
+  --url URL        the hub to load otherwise (default http://127.0.0.1:8000), with SCRATCHNET_HUB_ADMIN_TOKEN
+  --notebook F     the notebook each student runs (default 01-neuron.ipynb)
+  --stagger S      seconds between one student's start and the next (default 0: all at once)
+  --out DIR        where hub-load-N.md and .json go (default .hub-load)
+  --timeout S      seconds a student may take (default 600)
+  --help           this text`;
+
+export function parse(argv: string[]): Args & { help: boolean } {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        students: { type: "string" },
+        start: { type: "boolean", default: false },
+        url: { type: "string", default: "http://127.0.0.1:8000" },
+        notebook: { type: "string", default: "01-neuron.ipynb" },
+        stagger: { type: "string", default: "0" },
+        out: { type: "string", default: join(ROOT, ".hub-load") },
+        timeout: { type: "string", default: "600" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }).values;
+  } catch (e) {
+    const m = /Unknown option '([^']+)'/.exec((e as Error).message);
+    if (m) throw new SetupError(`unknown option ${m[1]}; see npm run hub:load -- --help`);
+    const v = /Option '(?:-\w, )?(--[\w-]+)(?: <value>)?' argument (?:missing|is ambiguous)/.exec((e as Error).message);
+    if (v) throw new SetupError(`${v[1]} needs a value`);
+    throw new SetupError((e as Error).message);
+  }
+  const str = (k: string) => values[k] as string;
+  for (const [k, v] of Object.entries(values)) {
+    if (typeof v === "string" && v.startsWith("--")) throw new SetupError(`--${k} needs a value`);
+  }
+  const help = !!values.help;
+  const students = Number(values.students);
+  if (!help && (!Number.isInteger(students) || students < 1)) throw new SetupError("--students N is needed: how many students to simulate (1 or more)");
+  const stagger = Number(str("stagger"));
+  const timeout = Number(str("timeout"));
   if (!(stagger >= 0)) throw new SetupError("--stagger is seconds (0 or more)");
   if (!(timeout > 0)) throw new SetupError("--timeout is seconds");
   return {
+    help,
     students,
-    start: argv.includes("--start"),
-    url: (get("--url") ?? "http://127.0.0.1:8000").replace(/\/$/, ""),
-    notebook: get("--notebook") ?? "01-neuron.ipynb",
+    start: !!values.start,
+    url: str("url").replace(/\/$/, ""),
+    notebook: str("notebook"),
     stagger,
-    out: resolve(get("--out") ?? join(ROOT, ".hub-load")),
+    out: resolve(str("out")),
     timeout,
   };
 }
@@ -146,7 +178,7 @@ async function oneStudent(admin: HubClient, name: string, args: Args, delayMs: n
     result.rssMiB = mib(procs.reduce((s, p) => s + p.rssKiB, 0));
     result.pssMiB = mib(procs.reduce((s, p) => s + p.pssKiB, 0));
     result.kernelRssMiB = mib(procs.filter((p) => p.cmdline.includes("launch.cjs")).reduce((s, p) => s + p.rssKiB, 0));
-    result.serverRssMiB = mib(procs.filter((p) => p.cmdline.includes("jupyterhub-singleuser")).reduce((s, p) => s + p.rssKiB, 0));
+    result.serverRssMiB = mib(procs.filter((p) => /jupyterhub[-.]singleuser/.test(p.cmdline)).reduce((s, p) => s + p.rssKiB, 0));
   }
   return { result, student };
 }
@@ -158,12 +190,13 @@ function neuronProblemsFor(notebook: string, cells: { source: string }[], runs: 
 
 async function main(): Promise<void> {
   const args = parse(process.argv.slice(2));
+  if (args.help) return void process.stdout.write(HELP + "\n");
   requireWebSocket();
   let hub: TestHub | undefined;
   let admin: HubClient;
   if (args.start) {
     if (!isRoot()) throw new SetupError("--start makes system users for the students: run it as root, or point --url at a running hub");
-    hub = new TestHub({ label: "load", maxServers: Math.max(40, args.students + 5), maxSpawns: args.students + 5 });
+    hub = new TestHub({ label: "load", maxServers: Math.max(40, args.students + 5), maxSpawns: args.students + 5, maxStudents: args.students + 5 });
     log(`starting a hub of its own (state ${hub.state})`);
     const own = hub;
     const cleanup = () => void own.stop().finally(() => process.exit(130));
@@ -308,7 +341,7 @@ function markdown(r: any): string {
   ].join("\n");
 }
 
-main().catch((err: unknown) => {
+if (require.main === module) main().catch((err: unknown) => {
   log(err instanceof SetupError ? err.message : String((err as Error)?.stack ?? err));
   process.exit(1);
 });

@@ -10,33 +10,44 @@ import { chmodSync, existsSync, mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { ROOT } from "./project";
-import { HubClient, isRoot, pidsOfUid, portFree, runningHubPid, runningProxy, stopPid, systemUsers, tail, waitFor } from "./hub";
+import { HubClient, hubSocketDir, isRoot, killUid, pidsOfUid, portFree, runningHubPid, runningProxy, stopPid, systemUsers, tail, tmpFilesOf, waitFor } from "./hub";
 
 export interface TestHubOptions {
   port?: number;
   maxServers?: number;
   maxSpawns?: number;
+  maxStudents?: number;
+  memoryMiB?: number;
+  nproc?: number;
   cullMinutes?: number;
   edition?: "student" | "instructor";
   /** a label in the folder and user names, so that leftovers say where they came from */
   label?: string;
 }
 
-/** A free block of three ports (N, N+1, N+2) from `from` upward. */
-export async function freePorts(from: number): Promise<number> {
-  for (let port = from; port < from + 300; port += 3) {
-    if ((await portFree(port)) && (await portFree(port + 1)) && (await portFree(port + 2))) return port;
+/** The ports the hub tests may use (this machine's share): 9000-9099. */
+export const TEST_PORTS = { from: 9000, to: 9099 };
+
+/** A free port of TEST_PORTS, trying from a random one (the hub needs one: the rest are Unix sockets). */
+export async function freePort(): Promise<number> {
+  const span = TEST_PORTS.to - TEST_PORTS.from + 1;
+  const start = Math.floor(Math.random() * span);
+  for (let i = 0; i < span; i++) {
+    const port = TEST_PORTS.from + ((start + i) % span);
+    if (await portFree(port)) return port;
   }
-  throw new Error(`no three free ports from ${from}`);
+  throw new Error(`no free port in ${TEST_PORTS.from}-${TEST_PORTS.to}`);
 }
 
 export class TestHub {
   readonly dir: string;
   readonly state: string;
   readonly homes: string;
+  readonly publicDir: string;
   readonly prefix: string;
   readonly adminToken = randomBytes(24).toString("hex");
-  readonly password = randomBytes(9).toString("base64url");
+  /** the class password; a test may change it before a restart */
+  password = randomBytes(9).toString("base64url");
   readonly adminPassword = randomBytes(9).toString("base64url");
   readonly log: string;
   port = 0;
@@ -48,10 +59,13 @@ export class TestHub {
     if (!isRoot()) throw new Error("the hub tests run as root: they create system users for the students");
     this.options = options;
     const tag = `${options.label ?? "t"}${randomBytes(2).toString("hex")}`;
-    this.dir = mkdtempSync(join(tmpdir(), `scratchnet-hub-${tag}-`));
+    // a short folder: the kernels' Unix sockets are under it, and a socket's path has at most 107 bytes
+    // (the users' names carry the tag: they say where leftovers came from)
+    this.dir = mkdtempSync(join(tmpdir(), "snh-"));
     chmodSync(this.dir, 0o755); // the students' homes are inside; each home itself is 700
     this.state = join(this.dir, "state");
-    this.homes = join(this.dir, "homes");
+    this.homes = join(this.dir, "h");
+    this.publicDir = join(this.dir, "public");
     this.prefix = `snstu-${tag}-`;
     this.log = join(this.dir, "hub.log");
   }
@@ -69,6 +83,7 @@ export class TestHub {
       ...process.env,
       SCRATCHNET_HUB_STATE: this.state,
       SCRATCHNET_HUB_HOMES: this.homes,
+      SCRATCHNET_HUB_PUBLIC: this.publicDir,
       SCRATCHNET_HUB_PREFIX: this.prefix,
       SCRATCHNET_HUB_PASSWORD: this.password,
       SCRATCHNET_HUB_ADMIN_PASSWORD: this.adminPassword,
@@ -84,6 +99,9 @@ export class TestHub {
       "--log", this.log,
       "--max-servers", String(o.maxServers ?? 40),
       "--max-spawns", String(o.maxSpawns ?? 40),
+      "--max-students", String(o.maxStudents ?? 60),
+      "--memory", String(o.memoryMiB ?? 1024),
+      "--nproc", String(o.nproc ?? 256),
       "--cull-idle", String(o.cullMinutes ?? 0),
       "--edition", o.edition ?? "student",
       ...extra,
@@ -92,7 +110,7 @@ export class TestHub {
 
   /** `npm run hub` in a child process; resolves once the hub's API answers through the proxy. */
   async start(): Promise<void> {
-    if (!this.port) this.port = await freePorts(this.options.port ?? 18100 + Math.floor(Math.random() * 300) * 3);
+    if (!this.port) this.port = this.options.port ?? (await freePort());
     spawnSync("mkdir", ["-p", this.homes]);
     chmodSync(this.homes, 0o755);
     this.hubtsOutput = "";
@@ -104,15 +122,14 @@ export class TestHub {
     child.once("exit", () => (exited = true));
     await waitFor(
       async () => {
-        if (exited) throw new Error("exited");
+        if (exited) return true; // reported below, at once
         const up = this.hubtsOutput.includes("JupyterHub for the class") || this.hubtsOutput.includes("the hub is back");
         return up && (await fetch(`${this.base}/hub/api/`, { signal: AbortSignal.timeout(5000) })).ok;
       },
       180_000,
       "timeout",
-    ).catch(() => {
-      throw new Error(`npm run hub did not come up:\n${this.hubtsOutput}\n--- hub log ---\n${tail(this.log, 3000)}`);
-    });
+    ).catch(() => (exited = true));
+    if (exited) throw new Error(`npm run hub did not come up:\n${this.hubtsOutput}\n--- hub log ---\n${tail(this.log, 3000)}`);
   }
 
   output(): string {
@@ -141,10 +158,11 @@ export class TestHub {
   }
 
   /** Runs scripts/hub.ts with other arguments (for --stop, --reset ...), returns its output. */
-  run(args: string[], input?: string): { status: number | null; output: string } {
+  run(args: string[], input?: string, env: NodeJS.ProcessEnv = {}): { status: number | null; output: string } {
     const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "hub.ts"), ...args], {
       cwd: ROOT,
-      env: this.env(),
+      // a variable given as undefined is removed, not passed as the text "undefined"
+      env: Object.fromEntries(Object.entries({ ...this.env(), ...env }).filter(([, v]) => v !== undefined)),
       encoding: "utf8",
       input,
       timeout: 300_000,
@@ -170,16 +188,64 @@ export class TestHub {
     const proxy = runningProxy(this.state);
     if (proxy) await stopPid(proxy.pid, 5000);
     for (const user of systemUsers(this.prefix)) {
-      for (const pid of pidsOfUid(user.uid)) {
-        notes.push(`left running: ${user.name} pid ${pid}`);
-        await stopPid(pid, 3000);
-      }
+      const pids = pidsOfUid(user.uid);
+      if (pids.length) notes.push(`left running: ${user.name} pids ${pids.join(" ")}`);
+      await killUid(user.uid);
+      for (const f of tmpFilesOf(user.uid)) rmSync(f, { recursive: true, force: true });
       const r = spawnSync("userdel", ["--remove", user.name], { encoding: "utf8" });
       if (r.status !== 0 && r.status !== 12) notes.push(`userdel ${user.name}: ${r.stderr}`);
       spawnSync("groupdel", [user.name], { stdio: "ignore" });
     }
     rmSync(this.dir, { recursive: true, force: true });
+    const sockets = hubSocketDir(this.state);
+    if (sockets !== this.state) rmSync(sockets, { recursive: true, force: true });
     return notes;
   }
 }
 
+
+export interface LoginResult {
+  status: number;
+  location: string;
+  body: string;
+  /** the cookies set, as a Cookie header */
+  cookie: string;
+  setCookie: string[];
+  /** how long the POST took: the hub's delay after failed logins shows here */
+  ms: number;
+}
+
+/** The Set-Cookie headers of a response (Node 20 has Headers.getSetCookie; its types here do not yet). */
+function setCookies(headers: Headers): string[] {
+  return (headers as unknown as { getSetCookie(): string[] }).getSetCookie();
+}
+
+/**
+ * Logs in through the login form as a browser does: GET the page (its _xsrf cookie and field,
+ * which JupyterHub 4 and later require), then POST the form. JupyterHub 6 sometimes refuses the
+ * very first form of a fresh hub ("XSRF cookie does not match POST argument" in its log) and asks
+ * the user to try again; this does, once, as a person would, and says so in `xsrfRetried`.
+ */
+export async function formLogin(base: string, username: string, password: string): Promise<LoginResult & { xsrfRetried: boolean }> {
+  const first = await formLoginOnce(base, username, password);
+  if (first.status !== 403 || !first.body.includes("Login form invalid or expired. Try again.")) return { ...first, xsrfRetried: false };
+  return { ...(await formLoginOnce(base, username, password)), xsrfRetried: true };
+}
+
+async function formLoginOnce(base: string, username: string, password: string): Promise<LoginResult> {
+  const page = await fetch(`${base}/hub/login`, { redirect: "manual" });
+  const html = await page.text();
+  const xsrf = /name="_xsrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
+  const pageCookie = setCookies(page.headers).map((c) => c.split(";")[0]).join("; ");
+  const t0 = Date.now();
+  const res = await fetch(`${base}/hub/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: pageCookie },
+    body: new URLSearchParams({ username, password, _xsrf: xsrf }).toString(),
+    redirect: "manual",
+  });
+  const body = await res.text();
+  const ms = Date.now() - t0;
+  const setCookie = setCookies(res.headers);
+  return { status: res.status, location: res.headers.get("location") ?? "", body, cookie: setCookie.map((c) => c.split(";")[0]).join("; "), setCookie, ms };
+}
