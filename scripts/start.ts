@@ -34,6 +34,9 @@ export function serverArgs(jupyter: Jupyter, opts: { notebook: boolean; port?: s
     `--${app}.open_browser=${opts.open ? "True" : "False"}`,
     // JupyterLab would ask a server on the internet for news and updates: a course needs neither.
     ...(classic ? [] : ["--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]),
+    // jupyter_lsp looks for language servers by running npm, which writes its logs to ~/.npm;
+    // none of them serves tslab's TypeScript, so it is not asked to look.
+    ...(classic ? [] : ["--LanguageServerManager.autodetect=False"]),
     // Jupyter refuses root unless told; CI and containers run as root.
     ...(opts.root ? ["--allow-root"] : []),
     ...extra,

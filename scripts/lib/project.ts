@@ -10,7 +10,8 @@ import { delimiter, dirname, join, resolve } from "path";
 
 export const ROOT = resolve(__dirname, "..", "..");
 export const NOTEBOOKS = join(ROOT, "notebooks");
-export const JUPYTER_STATE = join(ROOT, ".jupyter");
+/** Jupyter's config, data and runtime: .jupyter/, or a test server's own (SCRATCHNET_JUPYTER_STATE). */
+export const JUPYTER_STATE = process.env.SCRATCHNET_JUPYTER_STATE ?? join(ROOT, ".jupyter");
 
 /**
  * What a command needs from the system. "jupyter" is nbconvert, JupyterLab and Notebook 7 (or, as the
