@@ -1,6 +1,6 @@
 /**
  * `npm run export`: execute every notebook headlessly and write a static site that works offline.
- *   node --import tsx scripts/export.ts [--out site] [--notebooks notebooks] [--jobs N] [--no-slides]
+ *   npm run export -- [--out site] [--notebooks notebooks] [--jobs N] [--no-slides] [--help]
  * site/index.html lists the notebooks in reading order (title and summary from each notebook's
  * first markdown cell); site/NN-name.html is one executed notebook; site/slides/NN-name.slides.html
  * is its reveal.js deck, made of the cells tagged for slides; site/assets/ holds plotly.js, the
@@ -20,6 +20,7 @@ import { widgetsBundle } from "../src/show/show-widget";
 import { Notebook, listNotebooks, readNotebook, titleAndSummary } from "./lib/notebooks";
 import { JUPYTER_STATE, NOTEBOOKS, ROOT, SetupError, ensureJupyter, jupyterEnv, linkLibrary, buildLibrary } from "./lib/project";
 import { replaceDir } from "./lib/replace-dir";
+import { commandArgs } from "./lib/args";
 
 export interface ExportOptions {
   notebooksDir?: string;
@@ -311,26 +312,32 @@ ${items}
 `;
 }
 
-function argValue(args: string[], flag: string): string | undefined {
-  const i = args.indexOf(flag);
-  return i >= 0 ? args[i + 1] : undefined;
-}
+export const EXPORT_USAGE = `usage: npm run export -- [--out site] [--notebooks notebooks] [--jobs N] [--no-slides]
+  --out DIR         where the site goes (default: site/), swapped in whole when every notebook ran
+  --notebooks DIR   the notebooks to export (default: notebooks/)
+  --jobs N          notebooks executed at once (default: 2, or fewer cores)
+  --no-slides       no reveal.js decks`;
 
 /** The options of the command line shared by `npm run export` and `npm run slides` (see the usage above). */
-export function optionsFromArgs(args: string[]): ExportOptions {
-  const jobs = argValue(args, "--jobs");
-  return {
-    outDir: argValue(args, "--out"),
-    notebooksDir: argValue(args, "--notebooks"),
-    jobs: jobs ? Number(jobs) : undefined,
-    slides: !args.includes("--no-slides"),
+export function optionsFromArgs(args: string[], usage = EXPORT_USAGE): ExportOptions {
+  const options: Parameters<typeof commandArgs>[1] = { out: { type: "string" }, notebooks: { type: "string" }, jobs: { type: "string" } };
+  if (usage.includes("--no-slides")) options["no-slides"] = { type: "boolean", default: false };
+  const { values } = commandArgs(usage, options, args) as unknown as {
+    values: { out?: string; notebooks?: string; jobs?: string; "no-slides"?: boolean };
   };
+  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) {
+    process.stderr.write(`--jobs must be a whole number of at least 1, not ${values.jobs}\n${usage}\n`);
+    process.exit(2);
+  }
+  return { outDir: values.out, notebooksDir: values.notebooks, jobs, slides: !values["no-slides"] };
 }
 
 async function main(): Promise<void> {
+  const options = optionsFromArgs(process.argv.slice(2)); // --help and a wrong flag stop before any work
   buildLibrary();
   linkLibrary();
-  const result = await exportSite(optionsFromArgs(process.argv.slice(2)));
+  const result = await exportSite(options);
   const where = relative(process.cwd(), result.outDir) || ".";
   if (!result.ok) {
     for (const page of result.pages.filter((p) => p.error)) process.stderr.write(`\n${page.error}`);
