@@ -135,7 +135,7 @@ for (const ui of ["lab", "notebook"] as const) {
       assert.ok(light.ratio >= 4.5, `light theme: caption ${light.color} on ${light.background}, ${light.ratio.toFixed(2)}:1`);
       await p.getByRole("menuitem", { name: "Settings", exact: true }).click();
       await p.locator(".lm-Menu-item", { hasText: /^Theme$/ }).hover();
-      await p.locator(".lm-Menu-item", { hasText: "JupyterLab Dark" }).click();
+      await p.getByRole("menuitem", { name: "JupyterLab Dark", exact: true }).click();
       await p.waitForFunction(() => document.body.dataset.jpThemeLight === "false", null, { timeout: 30_000 });
       const dark = await captionContrast(p);
       assert.ok(dark.ratio >= 4.5, `dark theme: caption ${dark.color} on ${dark.background}, ${dark.ratio.toFixed(2)}:1`);
