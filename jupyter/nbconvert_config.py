@@ -14,7 +14,9 @@ c.NumberedExecutePreprocessor.enabled = True
 c.NumberedExecutePreprocessor.timeout = int(os.environ.get("SCRATCHNET_CELL_TIMEOUT", "600"))
 c.NumberedExecutePreprocessor.startup_timeout = 120
 
-c.HTMLExporter.template_name = "lab"
+# jupyter/templates/scratchnet extends nbconvert's lab/index.html.j2: title, navigation, landmarks, colours.
+c.HTMLExporter.extra_template_basedirs = [os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")]
+c.HTMLExporter.template_name = "scratchnet"
 c.HTMLExporter.mathjax_url = "assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
 c.HTMLExporter.require_js_url = "assets/require.js"
 c.HTMLExporter.jquery_url = "assets/jquery.min.js"

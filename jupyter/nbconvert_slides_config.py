@@ -9,7 +9,9 @@ load_subconfig(os.path.join(os.path.dirname(os.path.abspath(__file__)), "nbconve
 
 c.Exporter.preprocessors = []
 
-c.SlidesExporter.template_name = "reveal"  # nbconvert_config.py sets "lab" on HTMLExporter, its parent class
+# jupyter/templates/scratchnet-slides extends reveal/index.html.j2; it includes scratchnet/a11y.css.
+c.SlidesExporter.template_name = "scratchnet-slides"
+c.SlidesExporter.extra_template_paths = [os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates", "scratchnet")]
 c.SlidesExporter.preprocessors = ["scratchnet_nbconvert.TaggedSlidesPreprocessor"]
 c.SlidesExporter.reveal_url_prefix = "../assets/reveal.js"
 c.SlidesExporter.reveal_theme = "white"  # the themes that import Google Fonts would go online

@@ -15,6 +15,7 @@ TaggedSlidesPreprocessor makes a deck of the cells tagged for slides only (see
 jupyter/nbconvert_slides_config.py): nbconvert would otherwise put every cell on some slide.
 """
 import copy
+import json
 import os
 import re
 
@@ -39,13 +40,18 @@ class NumberedExecutePreprocessor(ExecutePreprocessor):
 
     def preprocess(self, nb, resources=None, km=None):
         self._notebook_name = (resources or {}).get("metadata", {}).get("name", "notebook") + ".ipynb"
+        # The page's title and neighbours, for jupyter/templates/scratchnet (from scripts/export.ts).
+        page = json.loads(os.environ.get("SCRATCHNET_PAGE") or "{}")
+        if page.get("title"):
+            nb.metadata["title"] = page["title"]
         nb, resources = super().preprocess(nb, resources, km)
+        resources["scratchnet"] = page
         path = os.environ.get("SCRATCHNET_EXECUTED_FILE")
         if path:
             nbformat.write(nb, path)
         slides = os.environ.get("SCRATCHNET_SLIDES_FILE")
         if slides:
-            write_slides(nb, slides)
+            write_slides(nb, slides, page)
         return nb, resources
 
     def preprocess_cell(self, cell, resources, index):
@@ -88,11 +94,12 @@ class NumberedExecutePreprocessor(ExecutePreprocessor):
         return NotebookCellError(message)
 
 
-def write_slides(nb, path):
+def write_slides(nb, path, page=None):
     """Renders the executed notebook `nb` (left as it is) to a reveal.js deck at `path`, written whole or not at all."""
     config = PyFileConfigLoader(os.path.basename(SLIDES_CONFIG), os.path.dirname(SLIDES_CONFIG)).load_config()
     name = os.path.basename(path).removesuffix(".slides.html")
-    body, _ = SlidesExporter(config=config).from_notebook_node(copy.deepcopy(nb), resources={"metadata": {"name": name}})
+    resources = {"metadata": {"name": name}, "scratchnet": dict(page or {}, scripts=[])}
+    body, _ = SlidesExporter(config=config).from_notebook_node(copy.deepcopy(nb), resources=resources)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     partial = path + ".partial"
     with open(partial, "w", encoding="utf-8") as f:
@@ -104,8 +111,25 @@ class TaggedSlidesPreprocessor(Preprocessor):
     """Skips every cell that has no slide type, so that a deck holds only the cells tagged for it."""
 
     def preprocess(self, nb, resources):
+        shown = []
         for cell in nb.cells:
             slideshow = cell.metadata.get("slideshow") or {}
             if not slideshow.get("slide_type"):
                 cell.metadata["slideshow"] = {**slideshow, "slide_type": "skip"}
+            for output in cell.get("outputs", []):
+                html = output.get("data", {}).get("text/html")
+                if html is None:
+                    continue
+                # The notebook ran for pages at the site's root; the deck lives in slides/.
+                html = "".join(html).replace('src="assets/', 'src="../assets/')
+                output["data"]["text/html"] = html
+                if cell.metadata["slideshow"]["slide_type"] != "skip":
+                    shown.append(html)
+        # plotly.js and the widgets' bundle come with a session's first plot or widget, whose cell
+        # may not be on a slide: then the deck loads them itself.
+        text = "\n".join(shown)
+        scripts = resources.setdefault("scratchnet", {}).setdefault("scripts", [])
+        for marker, script in (('class="scratchnet-plot"', "../assets/plotly.min.js"), ("data-widget=", "../assets/widgets.js")):
+            if marker in text and f'src="{script}"' not in text:
+                scripts.append(script)
         return nb, resources

@@ -9,6 +9,7 @@ import { writeFileSync } from "fs";
 import { basename } from "path";
 import { Notebook, cleaned, listNotebooks, readNotebook, sourceOf } from "./lib/notebooks";
 import { NOTEBOOKS } from "./lib/project";
+import { commandArgs } from "./lib/args";
 
 /** JSON as nbformat writes it: keys sorted, indent 1, sources as lists of lines, a final newline. */
 export function nbformatJson(nb: Notebook): string {
@@ -23,9 +24,9 @@ export function nbformatJson(nb: Notebook): string {
 }
 
 function main(): void {
-  const args = process.argv.slice(2);
-  const check = args.includes("--check");
-  const files = args.filter((a) => !a.startsWith("--"));
+  const usage = "usage: npm run clean:notebooks -- [--check] [files...]\n  strips outputs, execution counts and timings (default: notebooks/*.ipynb)\n  --check   change nothing; fail if a notebook has something to strip";
+  const { values, positionals: files } = commandArgs(usage, { check: { type: "boolean", default: false } }, process.argv.slice(2), true);
+  const check = values.check === true;
   let dirty = 0;
   for (const file of files.length ? files : listNotebooks(NOTEBOOKS)) {
     const nb = readNotebook(file);

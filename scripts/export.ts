@@ -1,6 +1,6 @@
 /**
  * `npm run export`: execute every notebook headlessly and write a static site that works offline.
- *   node --import tsx scripts/export.ts [--out site] [--notebooks notebooks] [--jobs N] [--no-slides]
+ *   npm run export -- [--out site] [--notebooks notebooks] [--jobs N] [--no-slides] [--help]
  * site/index.html lists the notebooks in reading order (title and summary from each notebook's
  * first markdown cell); site/NN-name.html is one executed notebook; site/slides/NN-name.slides.html
  * is its reveal.js deck, made of the cells tagged for slides; site/assets/ holds plotly.js, the
@@ -20,7 +20,7 @@ import { widgetsBundle } from "../src/show/show-widget";
 import { Notebook, listNotebooks, readNotebook, titleAndSummary } from "./lib/notebooks";
 import { JUPYTER_STATE, NOTEBOOKS, ROOT, SetupError, ensureJupyter, jupyterEnv, linkLibrary, buildLibrary } from "./lib/project";
 import { replaceDir } from "./lib/replace-dir";
-import { A11Y_STYLE, DECK_STYLE, skipLink, withLanguage, wrapInMain } from "./lib/a11y";
+import { commandArgs } from "./lib/args";
 
 export interface ExportOptions {
   notebooksDir?: string;
@@ -97,7 +97,10 @@ export async function exportSite(options: ExportOptions = {}): Promise<ExportRes
     log(`export: executing ${files.length} notebook(s), ${jobs} at a time${ordered}`);
     await pool(pages, jobs, order, async (page, i) => {
       const t0 = Date.now();
-      page.error = await runNbconvert(python, files[i], build, page.slides, !!options.executedDir, options.env ?? {});
+      // The page's title and neighbours, for its navigation (jupyter/templates/scratchnet).
+      const link = (p?: PageResult) => (p ? { page: p.page, title: p.title } : null);
+      const about = JSON.stringify({ title: page.title, page: page.page, prev: link(pages[i - 1]), next: link(pages[i + 1]) });
+      page.error = await runNbconvert(python, files[i], build, page.slides, !!options.executedDir, { SCRATCHNET_PAGE: about, ...options.env });
       page.seconds = (Date.now() - t0) / 1000;
       log(`  ${page.error ? "FAILED" : "ok    "} ${page.notebook.padEnd(36)} ${page.seconds.toFixed(1).padStart(6)} s`);
     });
@@ -108,8 +111,6 @@ export async function exportSite(options: ExportOptions = {}): Promise<ExportRes
     }
     const withSlides = pages.filter((p) => p.slides);
     if (withSlides.length > 0) writeRevealAssets(join(build, "assets", "reveal.js"));
-    pages.forEach((page, i) => finishPage(join(build, page.page), page, pages[i - 1], pages[i + 1]));
-    for (const page of withSlides) finishSlides(join(build, page.slides as string), page);
     writeFileSync(join(build, "index.html"), indexHtml(pages, options.edition));
     rmSync(join(build, ".errors"), { recursive: true, force: true });
     if (options.executedDir) {
@@ -269,64 +270,6 @@ export function writeRevealAssets(dir: string): void {
   cpSync(join(reveal, "LICENSE"), join(dir, "LICENSE"));
 }
 
-const NAV_STYLE =
-  "<style>.scratchnet-nav{font:14px/1.4 system-ui,sans-serif;padding:8px 16px;border-bottom:1px solid #ddd;" +
-  "display:flex;gap:16px;flex-wrap:wrap}.scratchnet-nav a{text-decoration:none;color:#1565c0}" +
-  ".scratchnet-nav a:hover,.scratchnet-nav a:focus{text-decoration:underline}</style>";
-
-/**
- * The page's <title> from the notebook, a navigation bar (contents, previous, next) above and below
- * the notebook, and what makes it readable by everyone (scripts/lib/a11y.ts): its language, a link
- * that skips the navigation, the notebook in one `main` landmark, colours that pass 4.5:1.
- */
-function finishPage(file: string, page: PageResult, prev?: PageResult, next?: PageResult): void {
-  const links = [`<a href="index.html">Contents</a>`];
-  if (prev) links.push(`<a href="${escapeHtml(prev.page)}" rel="prev">&larr; Previous: ${escapeHtml(prev.title)}</a>`);
-  if (next) links.push(`<a href="${escapeHtml(next.page)}" rel="next">Next: ${escapeHtml(next.title)} &rarr;</a>`);
-  // Two navigation landmarks on a page need different names.
-  const nav = (where: string) => `<nav class="scratchnet-nav" aria-label="${where}">${links.join("")}</nav>`;
-  let html = readFileSync(file, "utf8");
-  html = withLanguage(html);
-  html = html.replace(/<title>[\s\S]*?<\/title>/, () => `<title>${escapeHtml(page.title)}</title>`);
-  html = html.replace(/<\/head>/, () => `${NAV_STYLE}\n${A11Y_STYLE}\n</head>`);
-  html = html.replace(/<body[^>]*>/, (body) => `${body}\n${skipLink()}\n${nav("Course pages")}`);
-  html = html.replace(/<\/body>(?![\s\S]*<\/body>)/, () => `${nav("Course pages, end of the notebook")}\n</body>`);
-  html = wrapInMain(html, /<nav class="scratchnet-nav" aria-label="Course pages">[\s\S]*?<\/nav>/, /<nav class="scratchnet-nav" aria-label="Course pages, end/);
-  writeFileSync(file, html);
-}
-
-// Links in a corner; code a little smaller than nbconvert's 19px, and wrapped, so lines fit a slide.
-const SLIDES_STYLE =
-  "<style>.scratchnet-slides-nav{position:fixed;top:6px;left:10px;z-index:40;font:13px/1.4 system-ui,sans-serif;" +
-  "display:flex;gap:12px}.scratchnet-slides-nav a{text-decoration:none;color:#1565c0}" +
-  ":root{--jp-code-font-size:15px}.reveal .jp-InputArea pre{white-space:pre-wrap}" +
-  ".reveal-viewport>main.scratchnet-main{height:100%}</style>";
-
-/**
- * A deck's <title>, links back to the contents and to its notebook's page, and the plots' script
- * path: the notebook was executed for pages at the site's root, the deck lives in slides/.
- */
-function finishSlides(file: string, page: PageResult): void {
-  const nav =
-    `<nav class="scratchnet-slides-nav" aria-label="Course pages"><a href="../index.html">Contents</a>` +
-    `<a href="../${escapeHtml(page.page)}">The notebook page</a></nav>`;
-  let html = readFileSync(file, "utf8");
-  html = withLanguage(html);
-  html = html.replace(/<title>[\s\S]*?<\/title>/, () => `<title>${escapeHtml(page.title)} (slides)</title>`);
-  html = html.split('src="assets/').join('src="../assets/');
-  // plotly.js comes with the first plot of a kernel session, which may sit in a cell not on a slide.
-  const plotly = html.includes('class="scratchnet-plot"') && !html.includes('src="../assets/plotly.min.js"')
-    ? '<script src="../assets/plotly.min.js"></script>\n' : "";
-  // Likewise the widgets' bundle, sent with the session's first widget.
-  const widgets = html.includes("data-widget=") && !html.includes('src="../assets/widgets.js"')
-    ? '<script src="../assets/widgets.js"></script>\n' : "";
-  html = html.replace(/<\/head>/, () => `${SLIDES_STYLE}\n${A11Y_STYLE}\n${DECK_STYLE}\n${plotly}${widgets}</head>`);
-  html = html.replace(/<body[^>]*>/, (body) => `${body}\n${nav}`);
-  // The deck (reveal.js's element, with its controls) is the page's main content.
-  html = wrapInMain(html, /<nav class="scratchnet-slides-nav"[^>]*>[\s\S]*?<\/nav>/, /<\/body>/);
-  writeFileSync(file, html);
-}
-
 /** The table of contents, with a link to each notebook's slides. Every notebook-derived string is escaped. */
 export function indexHtml(pages: Pick<PageResult, "page" | "title" | "summary" | "slides">[], edition?: string): string {
   const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { description?: string };
@@ -369,26 +312,32 @@ ${items}
 `;
 }
 
-function argValue(args: string[], flag: string): string | undefined {
-  const i = args.indexOf(flag);
-  return i >= 0 ? args[i + 1] : undefined;
-}
+export const EXPORT_USAGE = `usage: npm run export -- [--out site] [--notebooks notebooks] [--jobs N] [--no-slides]
+  --out DIR         where the site goes (default: site/), swapped in whole when every notebook ran
+  --notebooks DIR   the notebooks to export (default: notebooks/)
+  --jobs N          notebooks executed at once (default: 2, or fewer cores)
+  --no-slides       no reveal.js decks`;
 
 /** The options of the command line shared by `npm run export` and `npm run slides` (see the usage above). */
-export function optionsFromArgs(args: string[]): ExportOptions {
-  const jobs = argValue(args, "--jobs");
-  return {
-    outDir: argValue(args, "--out"),
-    notebooksDir: argValue(args, "--notebooks"),
-    jobs: jobs ? Number(jobs) : undefined,
-    slides: !args.includes("--no-slides"),
+export function optionsFromArgs(args: string[], usage = EXPORT_USAGE): ExportOptions {
+  const options: Parameters<typeof commandArgs>[1] = { out: { type: "string" }, notebooks: { type: "string" }, jobs: { type: "string" } };
+  if (usage.includes("--no-slides")) options["no-slides"] = { type: "boolean", default: false };
+  const { values } = commandArgs(usage, options, args) as unknown as {
+    values: { out?: string; notebooks?: string; jobs?: string; "no-slides"?: boolean };
   };
+  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) {
+    process.stderr.write(`--jobs must be a whole number of at least 1, not ${values.jobs}\n${usage}\n`);
+    process.exit(2);
+  }
+  return { outDir: values.out, notebooksDir: values.notebooks, jobs, slides: !values["no-slides"] };
 }
 
 async function main(): Promise<void> {
+  const options = optionsFromArgs(process.argv.slice(2)); // --help and a wrong flag stop before any work
   buildLibrary();
   linkLibrary();
-  const result = await exportSite(optionsFromArgs(process.argv.slice(2)));
+  const result = await exportSite(options);
   const where = relative(process.cwd(), result.outDir) || ".";
   if (!result.ok) {
     for (const page of result.pages.filter((p) => p.error)) process.stderr.write(`\n${page.error}`);

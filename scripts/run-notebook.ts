@@ -8,11 +8,13 @@ import { existsSync, mkdtempSync, readFileSync } from "fs";
 import { tmpdir } from "os";
 import { basename, dirname, join, resolve } from "path";
 import { buildLibrary, ensureJupyter, jupyterEnv, linkLibrary, ROOT } from "./lib/project";
+import { commandArgs } from "./lib/args";
 
 async function main(): Promise<number> {
-  const files = process.argv.slice(2).map((f) => resolve(f));
+  const usage = "usage: npm run notebook -- notebooks/NN-name.ipynb [more.ipynb ...]\n  executes each notebook headlessly (nbconvert) and reports the first failing cell";
+  const files = commandArgs(usage, {}, process.argv.slice(2), true).positionals.map((f) => resolve(f));
   if (files.length === 0) {
-    console.error("usage: npm run notebook -- notebooks/NN-name.ipynb [more.ipynb ...]");
+    console.error(usage);
     return 2;
   }
   buildLibrary();

@@ -9,13 +9,15 @@
  */
 import { readFileSync } from "fs";
 import { join, relative } from "path";
-import { exportSite, optionsFromArgs } from "./export";
+import { EXPORT_USAGE, exportSite, optionsFromArgs } from "./export";
 import { SetupError, buildLibrary, linkLibrary } from "./lib/project";
 
 async function main(): Promise<void> {
+  const usage = EXPORT_USAGE.replace("npm run export", "npm run slides").replace(/ \[--no-slides\]|\n.*--no-slides.*/g, "");
+  const options = optionsFromArgs(process.argv.slice(2), usage); // --help and a wrong flag stop before any work
   buildLibrary();
   linkLibrary();
-  const result = await exportSite({ ...optionsFromArgs(process.argv.slice(2)), slides: true });
+  const result = await exportSite({ ...options, slides: true });
   const where = relative(process.cwd(), result.outDir) || ".";
   if (!result.ok) {
     for (const page of result.pages.filter((p) => p.error)) process.stderr.write(`\n${page.error}`);

@@ -1,8 +1,7 @@
 /**
  * binder/ (the repo2docker files for Binder and JupyterHub) agrees with the project's own set-up:
- * the same apt packages as scripts/lib/project.ts and .ci/run (minus the browser), the same
- * Jupyter packages as the pip route, a Node that package.json accepts, the same npm steps, and the
- * same tslab kernelspec. repo2docker itself needs Docker, so postBuild runs here dry: npm is a stub
+ * the same pinned Jupyter as the .venv (jupyter/requirements.txt and constraints.txt), a Node that
+ * package.json accepts, the same npm steps, and the same tslab kernelspec. repo2docker itself needs Docker, so postBuild runs here dry: npm is a stub
  * that records its calls, and the kernel goes into a temporary prefix.
  */
 import assert from "node:assert/strict";
@@ -13,8 +12,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "os";
 import { delimiter, join, relative, resolve } from "path";
 import { listNotebooks, readNotebook } from "../scripts/lib/notebooks";
-import { APT_CHROMIUM, APT_JUPYTER, NOTEBOOKS, PIP_PACKAGES, ROOT, jupyterEnv } from "../scripts/lib/project";
-import { APT_HUB } from "../scripts/lib/hub";
+import { NOTEBOOKS, ROOT, jupyterEnv, requirements } from "../scripts/lib/project";
 import { parseArgs as parseHubArgs } from "../scripts/hub";
 import { STUDENT } from "../scripts/student";
 import { SIZING_HEADER, sizingRow } from "../scripts/lib/hub-report";
@@ -24,51 +22,16 @@ const read = (file: string) => readFileSync(join(ROOT, file), "utf8");
 /** A file's lines without comments and blank lines. */
 const lines = (text: string) => text.split("\n").map((l) => l.replace(/#.*$/, "").trim()).filter(Boolean);
 
-/** The `dependencies:` list of a conda environment.yml (plain strings only, as ours has). */
-function condaDependencies(yml: string): string[] {
-  const out: string[] = [];
-  let inList = false;
-  for (const raw of yml.split("\n")) {
-    const line = raw.replace(/#.*$/, "").trimEnd();
-    if (/^\S/.test(line)) inList = /^dependencies:\s*$/.test(line);
-    else if (inList && /^\s+-\s+/.test(line)) out.push(line.replace(/^\s+-\s+/, "").replace(/\s+/g, ""));
-  }
-  return out;
-}
-
-/** The PACKAGES=(...) array of .ci/run. */
-function ciPackages(): string[] {
-  const m = /^PACKAGES=\(([^)]*)\)/m.exec(read(".ci/run"));
-  assert.ok(m, ".ci/run has a PACKAGES=(...) line");
-  return m[1].trim().split(/\s+/);
-}
-
 const sorted = (xs: string[]) => [...xs].sort();
 
-describe("binder/apt.txt", () => {
-  const apt = lines(read("binder/apt.txt"));
-
-  test("lists the project's Jupyter packages, as scripts/lib/project.ts and .ci/run install them", () => {
-    assert.deepEqual(sorted(apt), sorted(APT_JUPYTER));
-    assert.deepEqual(
-      sorted(ciPackages()),
-      sorted([...new Set([...APT_JUPYTER, ...APT_CHROMIUM, ...APT_HUB])]),
-      ".ci/run installs the same packages as scripts/lib/project.ts and scripts/lib/hub.ts",
-    );
-  });
-
-  test("leaves out what only the browser tests need", () => {
-    for (const pkg of APT_CHROMIUM) assert.ok(!apt.includes(pkg), pkg);
-  });
-});
-
 describe("binder/environment.yml", () => {
-  const yml = read("binder/environment.yml");
-  const deps = condaDependencies(yml);
+  const env = parseYaml(read("binder/environment.yml")) as { channels: string[]; dependencies: (string | { pip: string[] })[] };
+  const conda = env.dependencies.filter((d): d is string => typeof d === "string");
+  const pip = env.dependencies.find((d): d is { pip: string[] } => typeof d === "object" && Array.isArray(d.pip))?.pip ?? [];
 
   test("Node.js from conda-forge, a version that package.json's engines accepts", () => {
-    assert.match(yml, /^channels:\s*\n\s+-\s+conda-forge\s*$/m);
-    const node = deps.find((d) => /^nodejs\b/.test(d));
+    assert.deepEqual(env.channels, ["conda-forge"]);
+    const node = conda.find((d) => /^nodejs\b/.test(d));
     assert.ok(node, "nodejs is a dependency");
     const major = Number(/^nodejs=(\d+)/.exec(node)?.[1]);
     const engines = JSON.parse(read("package.json")).engines.node as string;
@@ -76,9 +39,20 @@ describe("binder/environment.yml", () => {
     assert.ok(Number.isInteger(major) && major >= min, `nodejs=${major} satisfies engines.node ${engines}`);
   });
 
-  test("the Jupyter packages are the project's own (PIP_PACKAGES, the pip route of npm run setup)", () => {
-    const jupyter = deps.filter((d) => !/^nodejs\b/.test(d));
-    assert.deepEqual(sorted(jupyter), sorted(PIP_PACKAGES.map((p) => p.replace(/\s+/g, ""))));
+  test("pins from pip exactly the .venv's Jupyter: jupyter/requirements.txt, and each at constraints.txt's version", () => {
+    assert.deepEqual(sorted(pip), sorted(requirements()), "binder/environment.yml pip: == jupyter/requirements.txt");
+    const locked = new Map(lines(read("jupyter/constraints.txt")).map((l) => l.split("==") as [string, string]));
+    const norm = (n: string) => n.toLowerCase().replace(/[-_.]+/g, "-");
+    const lockedByName = new Map([...locked].map(([n, v]) => [norm(n), v]));
+    for (const pin of pip) {
+      const [name, version] = pin.split("==");
+      assert.equal(lockedByName.get(norm(name)), version, `${name} is ${version} in jupyter/constraints.txt too`);
+    }
+    assert.ok(!conda.some((d) => /^(notebook|jupyterlab|nbconvert)\b/.test(d)), "Jupyter comes from pip only, never also from conda");
+  });
+
+  test("no apt.txt: the image takes Jupyter from pip, not Debian's classic packages", () => {
+    assert.ok(!existsSync(join(BINDER, "apt.txt")));
   });
 });
 

@@ -4,27 +4,67 @@
  * Nothing here writes outside the project, except the system package manager when it installs.
  */
 import { execFileSync, spawnSync } from "child_process";
-import { existsSync, mkdirSync, readdirSync, statSync } from "fs";
+import { createHash } from "crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "fs";
 import { delimiter, dirname, join, resolve } from "path";
 
 export const ROOT = resolve(__dirname, "..", "..");
 export const NOTEBOOKS = join(ROOT, "notebooks");
-export const JUPYTER_STATE = join(ROOT, ".jupyter");
+/** Jupyter's config, data and runtime: .jupyter/, or a test server's own (SCRATCHNET_JUPYTER_STATE). */
+export const JUPYTER_STATE = process.env.SCRATCHNET_JUPYTER_STATE ?? join(ROOT, ".jupyter");
 
-/** What a command needs from the system. */
-export type Need = "nbconvert" | "notebook" | "chromium";
+/**
+ * What a command needs from the system. "jupyter" is nbconvert, JupyterLab and Notebook 7 (or, as the
+ * fallback without PyPI, Debian's classic Notebook 6.4); "hub" adds JupyterHub; "chromium" the browser.
+ * "nbconvert" and "notebook" are the older names for "jupyter", kept for the commands that use them.
+ */
+export type Need = "jupyter" | "nbconvert" | "notebook" | "hub" | "chromium";
 
-const PYTHON_MODULES: Record<Exclude<Need, "chromium">, string[]> = {
-  nbconvert: ["nbconvert", "nbclient", "jupyter_client"],
-  notebook: ["nbconvert", "nbclient", "jupyter_client", "notebook"],
+/** The project's Python environment, made with pip from jupyter/requirements.txt (pinned by constraints.txt). */
+export const VENV = join(ROOT, ".venv");
+export const VENV_PYTHON = join(VENV, "bin", "python");
+export const REQUIREMENTS = join(ROOT, "jupyter", "requirements.txt");
+export const CONSTRAINTS = join(ROOT, "jupyter", "constraints.txt");
+/** Written into .venv after a successful install: the hash of the two files it was installed from. */
+const VENV_STAMP = join(VENV, "scratchnet-requirements.sha256");
+
+/** The Python modules each Jupyter flavour must import. */
+const MODULES = {
+  pypi: ["jupyterlab", "notebook", "nbconvert", "nbclient", "jupyter_client"],
+  debian: ["notebook", "nbconvert", "nbclient", "jupyter_client"],
+  hub: ["jupyterhub"],
 };
 
-/** Debian/Ubuntu packages: all of Jupyter at once (export, tests and npm start), and Chromium. */
+/**
+ * Debian/Ubuntu packages: Jupyter only as the fallback where PyPI cannot be reached (Debian has no
+ * JupyterLab: classic Notebook 6.4, nbconvert 6.5); Chromium and its font on every machine.
+ */
 export const APT_JUPYTER = ["jupyter-nbconvert", "python3-nbclient", "jupyter-client", "jupyter-notebook"];
 export const APT_CHROMIUM = ["chromium", "fonts-dejavu-core"];
+/** A Python that can make the .venv: a fresh Debian with only Node and git has none. */
+export const APT_PYTHON = ["python3", "python3-venv"];
 
-/** What pip installs into .venv where PyPI is reachable. */
-export const PIP_PACKAGES = ["notebook<7", "nbconvert", "nbclient", "jupyter_client"];
+/**
+ * Every program the project's commands and tests run that a bare Debian with Node and git lacks,
+ * and what installs it. test/setup.test.ts fails when a script or test runs a program that is
+ * neither here nor part of that base system, so a missing install step shows here, not in CI.
+ */
+export const PROVIDED: Record<string, { apt?: string[]; pip?: string }> = {
+  python3: { apt: APT_PYTHON },
+  chromium: { apt: APT_CHROMIUM },
+  "chromium-browser": { apt: APT_CHROMIUM },
+  "google-chrome": { apt: APT_CHROMIUM }, // only when CHROMIUM_PATH or the machine has it; never installed
+  "google-chrome-stable": { apt: APT_CHROMIUM },
+  jupyter: { pip: "jupyterlab", apt: APT_JUPYTER },
+  jupyterhub: { pip: "jupyterhub", apt: ["jupyterhub"] },
+  "jupyterhub-singleuser": { pip: "jupyterhub", apt: ["jupyterhub"] },
+  sudo: { apt: [] }, // only asked for when not root, and only whether it works (sudo -n true)
+};
+
+/** The top-level pins of jupyter/requirements.txt, as "name==version". */
+export function requirements(): string[] {
+  return readFileSync(REQUIREMENTS, "utf8").split("\n").map((l) => l.replace(/#.*$/, "").trim()).filter(Boolean);
+}
 
 export class SetupError extends Error {}
 
@@ -32,9 +72,15 @@ export function log(message: string): void {
   process.stderr.write(`[setup] ${message}\n`);
 }
 
+/** What this process installed, in order: `npm run setup` reports it (CI's log shows it). */
+export const installed: string[] = [];
+
 /** The environment for every Jupyter process: kernelspecs, config, data and runtime in the project. */
 export function jupyterEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  for (const dir of ["config", "data", "runtime"]) mkdirSync(join(JUPYTER_STATE, dir), { recursive: true });
+  for (const dir of ["config", "data"]) mkdirSync(join(JUPYTER_STATE, dir), { recursive: true });
+  // The runtime folder holds the server's token and the kernels' connection keys: the user's alone.
+  mkdirSync(join(JUPYTER_STATE, "runtime"), { recursive: true, mode: 0o700 });
+  chmodSync(join(JUPYTER_STATE, "runtime"), 0o700);
   const env = process.env;
   return {
     ...env,
@@ -119,7 +165,8 @@ function canImport(python: string, modules: string[]): boolean {
   return r.status === 0;
 }
 
-function onPath(command: string): string | undefined {
+/** The path of `command` on PATH, or undefined. */
+export function onPath(command: string): string | undefined {
   for (const dir of (process.env.PATH ?? "").split(delimiter)) {
     const path = join(dir, command);
     if (dir && existsSync(path)) return path;
@@ -127,54 +174,36 @@ function onPath(command: string): string | undefined {
   return undefined;
 }
 
-/** Pythons to try, best first: an explicit one, the project's venv, Debian's, whatever is on PATH. */
-function pythonCandidates(): string[] {
-  const list = [
-    process.env.SCRATCHNET_PYTHON,
-    join(ROOT, ".venv", "bin", "python"),
-    "/usr/bin/python3",
-    onPath("python3"),
-    onPath("python"),
-  ].filter((p): p is string => !!p && existsSync(p));
-  return [...new Set(list)];
-}
-
-/** The first Python that has the Jupyter modules `need` asks for, or undefined. */
-export function findPython(need: "nbconvert" | "notebook"): string | undefined {
-  return pythonCandidates().find((py) => canImport(py, PYTHON_MODULES[need]));
-}
-
-const CHROMIUM_PATHS = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable"];
-
-/** Chromium's path: $CHROMIUM_PATH, else the Debian package's /usr/bin/chromium or a known other. */
-export function findChromium(): string | undefined {
-  const list = [process.env.CHROMIUM_PATH, ...CHROMIUM_PATHS].filter((p): p is string => !!p);
-  return list.find((p) => existsSync(p) && spawnSync(p, ["--version"], { stdio: "ignore", timeout: 30_000 }).status === 0);
-}
-
-function isRoot(): boolean {
+export function isRoot(): boolean {
   return typeof process.getuid === "function" && process.getuid() === 0;
 }
 
-function aptCommand(packages: string[]): string {
+/** The command a user runs to install `packages` by hand, for messages. */
+export function aptCommand(packages: string[]): string {
   return `sudo apt-get update && sudo apt-get install -y --no-install-recommends ${packages.join(" ")}`;
 }
 
-/** Installs Debian/Ubuntu packages when that needs no password (root, or sudo -n); false otherwise. */
-function aptInstall(packages: string[]): boolean {
-  if (!onPath("apt-get")) return false;
+/**
+ * Installs Debian/Ubuntu packages when that needs no password (root, or sudo -n); false otherwise,
+ * or when SCRATCHNET_NO_INSTALL=1. Every package installed is added to `installed`.
+ */
+export function aptInstall(packages: string[]): boolean {
+  if (process.env.SCRATCHNET_NO_INSTALL === "1" || !onPath("apt-get")) return false;
   const sudo = isRoot() ? [] : ["sudo", "-n"];
   if (sudo.length && (!onPath("sudo") || spawnSync("sudo", ["-n", "true"], { stdio: "ignore" }).status !== 0)) return false;
   const run = (args: string[]) => {
     const [cmd, ...rest] = [...sudo, ...args];
     log(`running: ${[cmd, ...rest].join(" ")}`);
-    const r = spawnSync(cmd, rest, { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+    const r = spawnSync(cmd, rest, { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
     return r.status === 0;
   };
-  return run(["apt-get", "update"]) && run(["apt-get", "install", "-y", "--no-install-recommends", ...packages]);
+  const ok = run(["apt-get", "update"]) && run(["apt-get", "install", "-y", "--no-install-recommends", ...packages]);
+  if (ok) installed.push(`apt: ${packages.join(" ")}`);
+  return ok;
 }
 
-async function pypiReachable(): Promise<boolean> {
+/** Whether pip's index answers (PIP_INDEX_URL, else PyPI), within 5 s. */
+export async function pypiReachable(): Promise<boolean> {
   const index = (process.env.PIP_INDEX_URL ?? "https://pypi.org/simple/").replace(/\/?$/, "/");
   try {
     const res = await fetch(`${index}nbclient/`, { method: "HEAD", signal: AbortSignal.timeout(5000) });
@@ -184,49 +213,116 @@ async function pypiReachable(): Promise<boolean> {
   }
 }
 
-/** A project-local venv with pip; false when there is no Python with venv + pip, or pip fails. */
-function venvInstall(): boolean {
-  const base = ["/usr/bin/python3", onPath("python3")].find((p) => p && existsSync(p) && canImport(p, ["venv", "ensurepip"]));
-  if (!base) return false;
-  const venv = join(ROOT, ".venv");
-  log(`creating ${venv} and installing ${PIP_PACKAGES.join(" ")} with pip`);
-  if (spawnSync(base, ["-m", "venv", venv], { stdio: "inherit" }).status !== 0) return false;
-  const pip = spawnSync(join(venv, "bin", "python"), ["-m", "pip", "install", "--quiet", ...PIP_PACKAGES], { stdio: "inherit" });
-  return pip.status === 0;
+/** The hash of requirements.txt and constraints.txt: a .venv made from other pins is remade. */
+function requirementsHash(): string {
+  const hash = createHash("sha256");
+  for (const file of [REQUIREMENTS, CONSTRAINTS]) hash.update(readFileSync(file));
+  return hash.digest("hex");
 }
 
-/** Finds Python with Jupyter for `need`, installing it if it is missing and that can be done here. */
-export async function ensureJupyter(need: "nbconvert" | "notebook", install = true): Promise<string> {
-  const found = findPython(need);
-  if (found) return found;
-  const apt = APT_JUPYTER;
-  if (install && process.env.SCRATCHNET_NO_INSTALL !== "1") {
-    log(`Jupyter (${PYTHON_MODULES[need].join(", ")}) is missing`);
-    if ((await pypiReachable()) && venvInstall()) {
-      const py = findPython(need);
-      if (py) return py;
-    }
-    if (aptInstall(apt)) {
-      const py = findPython(need);
-      if (py) return py;
-    }
+/** Whether .venv holds exactly the pinned Jupyter (installed from today's requirements and constraints). */
+export function venvCurrent(): boolean {
+  return existsSync(VENV_PYTHON) && existsSync(VENV_STAMP) && readFileSync(VENV_STAMP, "utf8").trim() === requirementsHash();
+}
+
+/** A Python that can make a venv with pip: Debian's, else the first python3 on PATH. */
+function basePython(): string | undefined {
+  const list = ["/usr/bin/python3", onPath("python3")].filter((p): p is string => !!p && existsSync(p));
+  return list.find((p) => canImport(p, ["venv", "ensurepip"]));
+}
+
+/**
+ * Makes (or brings up to date) .venv with pip: `pip install -r requirements.txt -c constraints.txt`.
+ * Installs python3 and python3-venv with apt first when no Python can make a venv.
+ */
+function venvInstall(): boolean {
+  const base = basePython() ?? (aptInstall(APT_PYTHON) ? basePython() : undefined);
+  if (!base) return false;
+  if (!existsSync(VENV_PYTHON)) {
+    log(`creating ${VENV} with ${base}`);
+    if (spawnSync(base, ["-m", "venv", VENV], { stdio: "inherit" }).status !== 0) return false;
   }
+  log(`installing jupyter/requirements.txt (${requirements().join(" ")}) into .venv with pip, pinned by jupyter/constraints.txt`);
+  const args = ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", REQUIREMENTS, "-c", CONSTRAINTS];
+  if (spawnSync(VENV_PYTHON, args, { stdio: "inherit" }).status !== 0) return false;
+  writeFileSync(VENV_STAMP, requirementsHash() + "\n");
+  installed.push(`pip into .venv: ${requirements().join(" ")}`);
+  return true;
+}
+
+/** Which Jupyter a command runs, and why that one. */
+export interface Jupyter {
+  python: string;
+  /** "pypi": JupyterLab 4 and Notebook 7 from .venv; "debian": the classic Notebook 6.4 fallback. */
+  flavour: "pypi" | "debian";
+  why: string;
+}
+
+let chosen: Jupyter | undefined;
+
+/**
+ * Finds Jupyter: SCRATCHNET_PYTHON if set; else the project's .venv (made or updated with pip where
+ * PyPI answers); else, only where PyPI cannot be reached, Debian's packages (installed with apt
+ * when that needs no password). `hub` also asks for JupyterHub.
+ */
+export async function findJupyter(options: { install?: boolean; hub?: boolean } = {}): Promise<Jupyter> {
+  const install = (options.install ?? true) && process.env.SCRATCHNET_NO_INSTALL !== "1";
+  const needs = (flavour: "pypi" | "debian") => [...MODULES[flavour], ...(options.hub ? MODULES.hub : [])];
+  if (chosen && canImport(chosen.python, needs(chosen.flavour))) return chosen;
+  const explicit = process.env.SCRATCHNET_PYTHON;
+  if (explicit) {
+    const flavour = canImport(explicit, needs("pypi")) ? "pypi" : "debian";
+    if (!canImport(explicit, needs(flavour))) throw new SetupError(`SCRATCHNET_PYTHON=${explicit} cannot import ${needs("debian").join(", ")}`);
+    return (chosen = { python: explicit, flavour, why: "SCRATCHNET_PYTHON names it" });
+  }
+  const venvOk = () => venvCurrent() && canImport(VENV_PYTHON, needs("pypi"));
+  if (venvOk()) return (chosen = { python: VENV_PYTHON, flavour: "pypi", why: ".venv has the pinned Jupyter (jupyter/requirements.txt)" });
+  const reachable = install && (await pypiReachable());
+  if (reachable) {
+    if (venvInstall() && venvOk()) return (chosen = { python: VENV_PYTHON, flavour: "pypi", why: "installed from PyPI into .venv, pinned by jupyter/constraints.txt" });
+    throw new SetupError("pip could not install jupyter/requirements.txt into .venv: see pip's messages above");
+  }
+  // Without PyPI (or with installs turned off), an older .venv still beats the classic fallback.
+  if (existsSync(VENV_PYTHON) && canImport(VENV_PYTHON, needs("pypi"))) {
+    return (chosen = { python: VENV_PYTHON, flavour: "pypi", why: ".venv has Jupyter, though not from today's pins (PyPI not reached to update it)" });
+  }
+  const debian = "/usr/bin/python3";
+  const fallbackWhy = install ? "PyPI cannot be reached, so Debian's packages are the fallback" : "no .venv, and installs are off";
+  const aptPackages = [...APT_JUPYTER, ...(options.hub ? ["jupyterhub"] : [])];
+  if (existsSync(debian) && canImport(debian, needs("debian"))) return (chosen = { python: debian, flavour: "debian", why: fallbackWhy });
+  if (install && aptInstall(aptPackages) && canImport(debian, needs("debian"))) return (chosen = { python: debian, flavour: "debian", why: fallbackWhy });
   throw new SetupError(
-    `Jupyter is missing (Python modules ${PYTHON_MODULES[need].join(", ")}). Install it with one of:\n` +
-      `  Debian/Ubuntu:  ${aptCommand(apt)}\n` +
-      `  with PyPI:      python3 -m venv .venv && .venv/bin/pip install ${PIP_PACKAGES.map((p) => `"${p}"`).join(" ")}\n` +
+    `Jupyter is missing. Install it with one of:\n` +
+      `  with PyPI:      python3 -m venv .venv && .venv/bin/pip install -r jupyter/requirements.txt -c jupyter/constraints.txt\n` +
+      `  Debian/Ubuntu:  ${aptCommand(aptPackages)}   (classic Notebook 6.4, no JupyterLab)\n` +
       `then run the command again (or set SCRATCHNET_PYTHON to a Python that has them).`,
   );
 }
 
-/** Finds Chromium, installing Debian's package if it is missing and that can be done here. */
+/** The Python of findJupyter(), for commands that only need nbconvert or a notebook server. */
+export async function ensureJupyter(_need: "nbconvert" | "notebook" | "jupyter" | "hub" = "jupyter", install = true): Promise<string> {
+  return (await findJupyter({ install, hub: _need === "hub" })).python;
+}
+
+const CHROMIUM_PATHS = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable"];
+/** fonts-dejavu-core: without a font the pages' text (and the screenshots) differ from machine to machine. */
+const DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+
+/** Chromium's path: $CHROMIUM_PATH, else the Debian package's /usr/bin/chromium or a known other. */
+export function findChromium(): string | undefined {
+  const list = [process.env.CHROMIUM_PATH, ...CHROMIUM_PATHS].filter((p): p is string => !!p);
+  return list.find((p) => existsSync(p) && spawnSync(p, ["--version"], { stdio: "ignore", timeout: 30_000 }).status === 0);
+}
+
+/** Finds Chromium (and its font), installing Debian's packages if they are missing and that can be done here. */
 export function ensureChromium(install = true): string {
   const found = findChromium();
-  if (found) return found;
-  if (install && process.env.SCRATCHNET_NO_INSTALL !== "1" && aptInstall(APT_CHROMIUM)) {
+  if (found && existsSync(DEJAVU)) return found;
+  if (install && aptInstall(APT_CHROMIUM)) {
     const path = findChromium();
     if (path) return path;
   }
+  if (found) return found; // the font only steadies the look; a test runs without it
   throw new SetupError(
     `Chromium is missing (the browser tests drive it with playwright-core). Install it with:\n` +
       `  ${aptCommand(APT_CHROMIUM)}\n` +
@@ -235,7 +331,7 @@ export function ensureChromium(install = true): string {
 }
 
 export interface SetupResult {
-  python?: string;
+  jupyter?: Jupyter;
   chromium?: string;
 }
 
@@ -248,8 +344,7 @@ export async function setup(needs: Need[], options: { install?: boolean } = {}):
   buildLibrary();
   linkLibrary();
   const result: SetupResult = {};
-  if (needs.includes("notebook")) result.python = await ensureJupyter("notebook", install);
-  else if (needs.includes("nbconvert")) result.python = await ensureJupyter("nbconvert", install);
+  if (needs.some((n) => n !== "chromium")) result.jupyter = await findJupyter({ install, hub: needs.includes("hub") });
   if (needs.includes("chromium")) result.chromium = ensureChromium(install);
   jupyterEnv();
   return result;

@@ -432,8 +432,12 @@ export function figureHtml(fig: Figure, id = `scratchnet-plot-${figureIds.sessio
   );
 }
 
-// Small print, dark enough for 7:1 on white; a width that keeps a long description readable.
-const CAPTION_STYLE = "font:13px/1.45 system-ui,sans-serif;color:#444;max-width:48rem;margin:4px 0 0 0;text-align:left";
+// Small print in the page's own text colour: JupyterLab's and Notebook 7's variable follows their
+// theme (near black on white, near white on the dark theme's #111); where it is not defined (the
+// classic Notebook, a plain page) #444 gives 9.7:1 on white. A width that keeps a long description
+// readable.
+const CAPTION_STYLE =
+  "font:13px/1.45 system-ui,sans-serif;color:var(--jp-content-font-color1,#444);max-width:48rem;margin:4px 0 0 0;text-align:left";
 
 /** The HTML that loads plotly.js: a `<script src>` to `url`, or the whole bundle inlined. */
 export function plotlyLoaderHtml(url?: string): string {

@@ -61,7 +61,15 @@ export function widgetHtml(name: WidgetName, options: WidgetOptions = {}, id = `
     `  (function mount() {\n` +
     `    var el = document.getElementById(id);\n` +
     `    if (el && el.dataset.widgetMounted) return;\n` +
-    `    if (el && window.scratchnetWidgets) { window.scratchnetWidgets.mount(el, el.dataset.widget, JSON.parse(el.dataset.widgetOptions)); return; }\n` +
+    `    if (el && window.scratchnetWidgets) {\n` +
+    // JupyterLab and Notebook 7 take keys in a notebook as commands (ArrowLeft jumps to the heading
+    // above, A inserts a cell), matched on the focused element itself; lumino skips an element
+    // marked data-lm-suppress-shortcuts, so each control is marked as it gets focus. The classic
+    // Notebook and the exported pages ignore the attribute.
+    `      el.addEventListener("focusin", function (e) { e.target.setAttribute("data-lm-suppress-shortcuts", "true"); });\n` +
+    `      window.scratchnetWidgets.mount(el, el.dataset.widget, JSON.parse(el.dataset.widgetOptions));\n` +
+    `      return;\n` +
+    `    }\n` +
     `    if (++tries > 400) { if (el) el.textContent = ${scriptJson(missing)}; return; }\n` +
     `    setTimeout(mount, 25);\n` +
     `  })();\n` +

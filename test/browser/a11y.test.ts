@@ -21,10 +21,11 @@ import { NOTEBOOKS, ROOT } from "../../scripts/lib/project";
 import { STUDENT, writeStudentNotebooks } from "../../scripts/student";
 import { Finding, LOAD_TIMEOUT, auditDeck, auditPage, countByRule, describeFindings, isBlocking, waitForRendering } from "./axe";
 import { Chromium, guardedContext, launchChromium } from "./chromium";
+import { SITE, STUDENT_SITE, ensureSites } from "./test-site";
 
 const SITES = [
-  { name: "site", dir: join(ROOT, "site") },
-  { name: "student site", dir: join(STUDENT, "site") },
+  { name: "site", dir: SITE },
+  { name: "student site", dir: STUDENT_SITE },
 ];
 const fileOnly = (url: string) => url.startsWith("file://") || url.startsWith("data:") || url === "about:blank";
 
@@ -35,18 +36,6 @@ const fileOnly = (url: string) => url.startsWith("file://") || url.startsWith("d
  */
 const KNOWN_UNLABELLED_SVG: Record<string, number> = {};
 
-async function ensureSites(): Promise<void> {
-  if (!existsSync(join(ROOT, "site", "index.html"))) {
-    const result = await exportSite();
-    assert.ok(result.ok, result.pages.map((p) => p.error ?? "").join("\n"));
-  }
-  if (!existsSync(join(STUDENT, "site", "index.html"))) {
-    writeStudentNotebooks(NOTEBOOKS, join(STUDENT, "notebooks"));
-    const result = await exportSite({ notebooksDir: join(STUDENT, "notebooks"), outDir: join(STUDENT, "site"), edition: "student edition" });
-    assert.ok(result.ok, result.pages.map((p) => p.error ?? "").join("\n"));
-  }
-}
-
 const htmlIn = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".html")).sort() : []);
 const expectedPages = ["index.html", ...listNotebooks(NOTEBOOKS).map((f) => f.split("/").pop()!.replace(/\.ipynb$/, ".html"))].sort();
 
@@ -55,7 +44,7 @@ describe("axe-core: no serious or critical WCAG 2.1 A/AA violation, offline in C
   type Audit = { pages: Finding[]; decks: Finding[]; audited: string[]; slides: number };
   const found: Record<string, Audit> = {};
   before(async () => {
-    await ensureSites();
+    await ensureSites(true);
     chromium = await launchChromium();
   });
   after(async () => chromium?.close());
@@ -101,7 +90,7 @@ describe("axe-core: no serious or critical WCAG 2.1 A/AA violation, offline in C
 describe("text alternatives: plots, pictures, formulas", () => {
   let chromium: Chromium;
   before(async () => {
-    await ensureSites();
+    await ensureSites(true);
     chromium = await launchChromium();
   });
   after(async () => chromium?.close());
@@ -110,7 +99,7 @@ describe("text alternatives: plots, pictures, formulas", () => {
     test(`${name}: every plot has a caption from its data, every SVG picture a title and description, every formula MathML`, async () => {
       const { page } = await guardedContext(chromium.browser, fileOnly);
       const p = await page();
-      await p.goto(pathToFileURL(join(ROOT, "site", name)).href, { waitUntil: "load", timeout: LOAD_TIMEOUT });
+      await p.goto(pathToFileURL(join(SITE, name)).href, { waitUntil: "load", timeout: LOAD_TIMEOUT });
       await waitForRendering(p);
       const facts = await p.evaluate(() => {
         const plots = Array.from(document.querySelectorAll(".scratchnet-plot"));
@@ -219,7 +208,7 @@ function assertVisibleInOrder(stops: FocusStop[], where: string): void {
 describe("the keyboard alone, with a visible focus", () => {
   let chromium: Chromium;
   before(async () => {
-    await ensureSites();
+    await ensureSites(true);
     chromium = await launchChromium();
   });
   after(async () => chromium?.close());
@@ -227,12 +216,12 @@ describe("the keyboard alone, with a visible focus", () => {
   test("index.html: Tab reaches every link in order, with a ring; Enter opens one", async () => {
     const { page } = await guardedContext(chromium.browser, fileOnly);
     const p = await page();
-    await p.goto(pathToFileURL(join(ROOT, "site", "index.html")).href, { timeout: LOAD_TIMEOUT });
+    await p.goto(pathToFileURL(join(SITE, "index.html")).href, { timeout: LOAD_TIMEOUT });
     const links = await p.locator("a[href]").count();
     const stops = await tabThrough(p, links + 5);
     assert.equal(stops.length, links, "every link is a Tab stop, and nothing else");
     assertVisibleInOrder(stops, "index.html");
-    await p.goto(pathToFileURL(join(ROOT, "site", "index.html")).href, { timeout: LOAD_TIMEOUT });
+    await p.goto(pathToFileURL(join(SITE, "index.html")).href, { timeout: LOAD_TIMEOUT });
     await p.keyboard.press("Tab");
     await Promise.all([p.waitForURL((u) => !u.pathname.endsWith("/index.html")), p.keyboard.press("Enter")]);
     assert.match(p.url(), /\/00-[^/]+\.html$/, "Enter on the first link opens the first notebook");
@@ -242,7 +231,7 @@ describe("the keyboard alone, with a visible focus", () => {
     test(`${name}: a skip link to the notebook first, then every stop in order with a ring`, async () => {
       const { page } = await guardedContext(chromium.browser, fileOnly);
       const p = await page();
-      const url = pathToFileURL(join(ROOT, "site", name)).href;
+      const url = pathToFileURL(join(SITE, name)).href;
       await p.goto(url, { waitUntil: "load", timeout: LOAD_TIMEOUT });
       await waitForRendering(p);
       await p.keyboard.press("Tab");
@@ -269,7 +258,7 @@ describe("the keyboard alone, with a visible focus", () => {
     test(`slides/${name}: arrows go through every slide; Tab stops on the current slide only, with a ring`, async () => {
       const { page } = await guardedContext(chromium.browser, fileOnly);
       const p = await page();
-      await p.goto(pathToFileURL(join(ROOT, "site", "slides", name)).href, { waitUntil: "load", timeout: LOAD_TIMEOUT });
+      await p.goto(pathToFileURL(join(SITE, "slides", name)).href, { waitUntil: "load", timeout: LOAD_TIMEOUT });
       await p.waitForSelector(".reveal.ready", { timeout: LOAD_TIMEOUT });
       await waitForRendering(p);
       const total = await p.evaluate(() => document.querySelectorAll(".reveal .slides > section").length);

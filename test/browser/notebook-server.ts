@@ -1,11 +1,12 @@
-// `npm start`'s real Notebook server for the live browser tests (live.test.ts, widgets-live.test.ts):
+// `npm start`'s real Jupyter server for the live browser tests: JupyterLab 4 (the default),
+// Notebook 7 (`--notebook`) or the classic Notebook 6.4 (Debian's, the fallback without PyPI),
 // started on a free port with a token and a home folder of its own, stopped with its kernels.
-import { ChildProcess, spawn } from "child_process";
+import { ChildProcess, spawn, spawnSync } from "child_process";
 import { randomBytes } from "crypto";
-import { mkdtempSync, rmSync } from "fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import { AddressInfo, createServer } from "net";
 import { tmpdir } from "os";
-import { join } from "path";
+import { dirname, join } from "path";
 import { ROOT } from "../../scripts/lib/project";
 
 export interface NotebookServer {
@@ -13,6 +14,8 @@ export interface NotebookServer {
   token: string;
   /** The server's HOME: empty, and it must stay so. */
   home: string;
+  /** Its Jupyter state folder (SCRATCHNET_JUPYTER_STATE): runtime/ holds the token. */
+  state: string;
   /** Everything the server printed so far. */
   log(): string;
   /** Shuts the kernels down through the API, then stops the server (SIGTERM, then SIGKILL after 10 s). */
@@ -30,17 +33,39 @@ function freePort(): Promise<number> {
   });
 }
 
+/** The interfaces `npm start` opens. */
+export type Ui = "lab" | "notebook" | "classic";
+
+/** Debian's Python when it has the classic Notebook 6.4 (jupyter-notebook), else undefined. */
+export function classicPython(): string | undefined {
+  const py = "/usr/bin/python3";
+  return existsSync(py) && spawnSync(py, ["-c", "import notebook, sys; sys.exit(0 if notebook.__version__.startswith('6.') else 1)"], { stdio: "ignore" }).status === 0 ? py : undefined;
+}
+
 /** Starts scripts/start.ts and waits (up to 120 s) until it answers. */
-export async function startNotebookServer(): Promise<NotebookServer> {
+export async function startNotebookServer(ui: Ui = "lab"): Promise<NotebookServer> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const token = randomBytes(16).toString("hex");
   const home = mkdtempSync(join(tmpdir(), "scratchnet-home-"));
+  // Jupyter's config, data and runtime of its own (never the user's .jupyter/), with JupyterLab's
+  // autosave off (the notebook file must not change) and no question about fetching news.
+  const state = mkdtempSync(join(tmpdir(), "scratchnet-jupyter-"));
+  const settings = join(state, "config", "lab", "user-settings", "@jupyterlab");
+  const setting = (plugin: string, value: object) => {
+    mkdirSync(join(settings, dirname(plugin)), { recursive: true });
+    writeFileSync(join(settings, `${plugin}.jupyterlab-settings`), JSON.stringify(value));
+  };
+  setting("docmanager-extension/plugin", { autosave: false });
+  setting("apputils-extension/notification", { fetchNews: "false" });
   let log = "";
   // Its own process group, so that the server and its kernels stop together.
-  const server: ChildProcess = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "start.ts"), "--port", String(port), "--no-browser"], {
+  const classic = ui === "classic" ? classicPython() : undefined;
+  if (ui === "classic" && !classic) throw new Error("the classic Notebook 6.4 (Debian's jupyter-notebook) is not installed");
+  const args = ["--import", "tsx", join(ROOT, "scripts", "start.ts"), "--port", String(port), "--no-browser", ...(ui === "notebook" ? ["--notebook"] : [])];
+  const server: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, SCRATCHNET_TOKEN: token, DISPLAY: "", HOME: home },
+    env: { ...process.env, SCRATCHNET_TOKEN: token, DISPLAY: "", HOME: home, SCRATCHNET_JUPYTER_STATE: state, ...(classic ? { SCRATCHNET_PYTHON: classic } : {}) },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -60,6 +85,7 @@ export async function startNotebookServer(): Promise<NotebookServer> {
       if (server.exitCode === null) process.kill(-server.pid, "SIGKILL");
     }
     rmSync(home, { recursive: true, force: true });
+    rmSync(state, { recursive: true, force: true });
   };
   const deadline = Date.now() + 120_000;
   for (;;) {
@@ -78,5 +104,5 @@ export async function startNotebookServer(): Promise<NotebookServer> {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { base, token, home, log: () => log, stop };
+  return { base, token, home, state, log: () => log, stop };
 }

@@ -9,21 +9,17 @@ import { after, before, describe, test } from "node:test";
 import { existsSync, readFileSync, readdirSync } from "fs";
 import { basename, join } from "path";
 import { pathToFileURL } from "url";
-import { exportSite } from "../../scripts/export";
 import { listNotebooks, readNotebook, titleAndSummary } from "../../scripts/lib/notebooks";
 import { NOTEBOOKS, ROOT } from "../../scripts/lib/project";
 import { Chromium, guardedContext, launchChromium, screenshot, waitForPlots } from "./chromium";
+import { SITE, ensureSites } from "./test-site";
 
-const SITE = join(ROOT, "site");
 const fileOnly = (url: string) => url.startsWith("file://") || url.startsWith("data:") || url === "about:blank";
 
 describe("the exported site, offline in Chromium", () => {
   let chromium: Chromium;
   before(async () => {
-    if (!existsSync(join(SITE, "index.html"))) {
-      const result = await exportSite();
-      assert.ok(result.ok, result.pages.map((p) => p.error ?? "").join("\n"));
-    }
+    await ensureSites();
     chromium = await launchChromium();
   });
   after(async () => chromium?.close());

@@ -10,12 +10,12 @@ import { after, before, describe, test } from "node:test";
 import { existsSync, readFileSync } from "fs";
 import { basename, join } from "path";
 import { pathToFileURL } from "url";
-import { exportSite, hasSlides } from "../../scripts/export";
+import { hasSlides } from "../../scripts/export";
 import { listNotebooks, readNotebook, sourceOf } from "../../scripts/lib/notebooks";
 import { NOTEBOOKS, ROOT } from "../../scripts/lib/project";
 import { Chromium, guardedContext, launchChromium, screenshot, waitForPlots } from "./chromium";
+import { SITE, ensureSites } from "./test-site";
 
-const SITE = join(ROOT, "site");
 const fileOnly = (url: string) => url.startsWith("file://") || url.startsWith("data:") || url === "about:blank";
 const noProblems = { consoleErrors: [], pageErrors: [], failedRequests: [], blockedRequests: [], dialogs: [] };
 
@@ -36,10 +36,7 @@ const decks = listNotebooks(NOTEBOOKS)
 describe("the slides, offline in Chromium", () => {
   let chromium: Chromium;
   before(async () => {
-    if (!existsSync(join(SITE, "slides"))) {
-      const result = await exportSite();
-      assert.ok(result.ok, result.pages.map((p) => p.error ?? "").join("\n"));
-    }
+    await ensureSites();
     chromium = await launchChromium();
   });
   after(async () => chromium?.close());

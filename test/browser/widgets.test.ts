@@ -16,13 +16,12 @@ import { basename, join } from "path";
 import { pathToFileURL } from "url";
 import { loadavg } from "os";
 import type { Page } from "playwright-core";
-import { exportSite } from "../../scripts/export";
 import { listNotebooks, readNotebook, sourceOf } from "../../scripts/lib/notebooks";
 import { NOTEBOOKS, ROOT } from "../../scripts/lib/project";
 import { Chromium, SCREENSHOTS, guardedContext, launchChromium, screenshot, waitForPlots } from "./chromium";
+import { SITE, ensureSites } from "./test-site";
 import { canvasImage, waitForWidgets, writeWidgetPage } from "./widget-page";
 
-const SITE = join(ROOT, "site");
 const fileOnly = (url: string) => url.startsWith("file://") || url.startsWith("data:") || url === "about:blank";
 const noProblems = { consoleErrors: [], pageErrors: [], failedRequests: [], blockedRequests: [], dialogs: [] };
 
@@ -121,11 +120,7 @@ async function unlabelledControls(p: Page): Promise<string[]> {
 describe("the widgets, offline in Chromium", () => {
   let chromium: Chromium;
   before(async () => {
-    // An export made before the widgets existed would pass nothing: export again in that case.
-    if (!existsSync(join(SITE, "assets", "widgets.js"))) {
-      const result = await exportSite();
-      assert.ok(result.ok, result.pages.map((p) => p.error ?? "").join("\n"));
-    }
+    await ensureSites();
     chromium = await launchChromium();
   });
   after(async () => chromium?.close());

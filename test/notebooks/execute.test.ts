@@ -109,7 +109,8 @@ describe("the export", () => {
     assert.ok(index.includes("Summary with &lt;img src=x onerror=alert(1)&gt;."));
     assert.ok(!index.includes("<script") && !index.includes("<img"));
     const page = readFileSync(join(out, "00-escape.html"), "utf8");
-    assert.ok(page.includes("<title>&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt; &amp; co</title>"));
+    // nbconvert 7's lab template escapes the title but keeps quotes, harmless in an element's text.
+    assert.ok(page.includes('<title>&lt;script&gt;alert("t")&lt;/script&gt; &amp; co</title>'), page.slice(0, 400));
     const prompts = [...page.matchAll(/jp-InputPrompt[^>]*>In&nbsp;\[(\d*)\]:/g)].map((m) => m[1]);
     assert.deepEqual(prompts, ["1", "2"], "code cells are numbered");
     for (const asset of ["plotly.min.js", "require.js", "jquery.min.js", "mathjax/MathJax.js"]) {
