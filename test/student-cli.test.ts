@@ -61,6 +61,7 @@ describe("progress of a long run", () => {
     assert.deepEqual([duration(8.4), duration(59.6), duration(75), duration(600)], ["8 s", "1 min 00 s", "1 min 15 s", "10 min 00 s"]);
     assert.equal(progressLine("student", 40, 3, 10, 120), "student: 40 s, 3 of 10 notebooks done, about 1 min 20 s left");
     assert.equal(progressLine("student", 130, 9, 10, 120), "student: 2 min 10 s, 9 of 10 notebooks done, 10 s longer than the last run took");
+    assert.equal(progressLine("student", 120.4, 9, 10, 120), "student: 2 min 00 s, 9 of 10 notebooks done, about 0 s left");
     assert.equal(progressLine("student", 5, 0, 10), "student: 5 s, 0 of 10 notebooks done (no past run to estimate the time left from)");
   });
 

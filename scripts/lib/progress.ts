@@ -44,7 +44,8 @@ export function duration(seconds: number): string {
 export function progressLine(label: string, elapsed: number, done: number, total: number, expected?: number): string {
   const head = `${label}: ${duration(elapsed)}, ${done} of ${total} notebooks done`;
   if (expected === undefined) return `${head} (no past run to estimate the time left from)`;
-  if (elapsed <= expected) return `${head}, about ${duration(expected - elapsed)} left`;
+  // Whole seconds, so that the line never says "0 s longer".
+  if (Math.round(elapsed - expected) <= 0) return `${head}, about ${duration(expected - elapsed)} left`;
   return `${head}, ${duration(elapsed - expected)} longer than the last run took`;
 }
 
