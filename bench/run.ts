@@ -4,7 +4,7 @@
  * latest.json, and copies the main tables into README.md (not with --out, which writes elsewhere).
  * A measurement run by hand, not a test: nothing fails on time.
  *
- *   npm run bench [-- --quick] [-- --only a,b,c,d,e] [-- --repeats 6] [-- --rounds 2] [-- --budget 20] [-- --out DIR]
+ *   npm run bench [-- --quick] [-- --only a,b,c,d,e] [-- --repeats 6] [-- --rounds 2] [-- --budget 20] [-- --out DIR] [-- --help]
  *
  * Workloads (bench/workloads.ts): (a) the circle classifier, 300 rows; (b) the same on 10,000
  * rows; (c) a softmax MLP on the digits; (d) square matmuls; (e) the course executed headlessly
@@ -16,6 +16,7 @@ import { spawn, spawnSync } from "child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import { cpus, loadavg, release, tmpdir, totalmem, type } from "os";
 import { join } from "path";
+import { parseArgs } from "util";
 import { timeCourse } from "./course";
 import type { PeerResult } from "./protocol";
 import { readF64, WARM_UP_SECONDS } from "./protocol";
@@ -39,21 +40,46 @@ interface Options {
   quick: boolean;
 }
 
-function parseOptions(argv: string[]): Options {
-  const value = (flag: string) => {
-    const i = argv.indexOf(flag);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const quick = argv.includes("--quick");
-  const only = new Set((value("--only") ?? "a,b,c,d,e").split(",").map((s) => s.trim()));
+const USAGE = `npm run bench [-- OPTIONS]: scratchnet against NumPy and TensorFlow.js, same data and weights, one run.
+  --quick          fewer runs (3, one round, 5 s budget) and no (e), no 1024 matmul
+  --only LIST      workloads to run, of a,b,c,d,e (default all)
+  --repeats N      timed runs per peer and workload (default 6; 3 with --quick)
+  --rounds N       rounds of child processes, peers taking turns (default 2; 1 with --quick)
+  --budget S       seconds a peer may spend on one workload (default 20; 5 with --quick)
+  --out DIR        write latest.md and latest.json there (default bench/results, which also updates docs/benchmarks.md)
+  --help           this text`;
+
+/** The command line, read with node:util's parseArgs: an unknown option or a bad value is an error that says so. */
+export function parseOptions(argv: string[]): Options | "help" {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      quick: { type: "boolean", default: false },
+      only: { type: "string" },
+      repeats: { type: "string" },
+      rounds: { type: "string" },
+      budget: { type: "string" },
+      out: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) return "help";
+  const quick = values.quick!;
+  const only = new Set((values.only ?? "a,b,c,d,e").split(",").map((s) => s.trim()));
   if (quick) only.delete("e");
   for (const id of only) if (!["a", "b", "c", "d", "e"].includes(id)) throw new Error(`bench: unknown workload "${id}" (a, b, c, d, e)`);
+  const count = (flag: string, value: string | undefined, fallback: number) => {
+    const n = Number(value ?? fallback);
+    if (!(n > 0)) throw new Error(`bench: --${flag} must be a positive number, got ${JSON.stringify(value)}`);
+    return n;
+  };
   return {
     only, quick,
-    repeats: Number(value("--repeats") ?? (quick ? 3 : 6)),
-    rounds: Number(value("--rounds") ?? (quick ? 1 : 2)),
-    budget: Number(value("--budget") ?? (quick ? 5 : 20)),
-    outDir: value("--out") ?? DEFAULT_OUT_DIR,
+    repeats: count("repeats", values.repeats, quick ? 3 : 6),
+    rounds: count("rounds", values.rounds, quick ? 1 : 2),
+    budget: count("budget", values.budget, quick ? 5 : 20),
+    outDir: values.out ?? DEFAULT_OUT_DIR,
   };
 }
 
@@ -139,6 +165,10 @@ export function cpuProbe(): number {
 
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
+  if (o === "help") {
+    process.stdout.write(USAGE + "\n");
+    return;
+  }
   const loadAtStart = loadavg();
   const probeMsAtStart = cpuProbe();
   log(`bench: load average ${loadAtStart.map((x) => x.toFixed(2)).join(", ")} on ${cpus().length} cores; CPU probe ${probeMsAtStart.toFixed(0)} ms`);
@@ -267,6 +297,9 @@ function gitCommit(): string {
 }
 
 main().catch((err: unknown) => {
-  log(`bench: ${(err as Error)?.stack ?? err}`);
+  const code = (err as { code?: string })?.code;
+  // A mistyped option: its message and the usage, not a stack.
+  if (code?.startsWith("ERR_PARSE_ARGS")) log(`bench: ${(err as Error).message}\n${USAGE}`);
+  else log(`bench: ${(err as Error)?.stack ?? err}`);
   process.exit(1);
 });

@@ -61,6 +61,37 @@ test("matmul: the WebAssembly kernel equals the reference loops bit for bit, in 
   });
 });
 
+test("matmul and linear on operands with many zeros (the sparse product) equal the reference loops bit for bit", () => {
+  // The WebAssembly product skips op(A)'s zero terms when at least a quarter of them are zero and
+  // op(B) has 16 columns or more: ReLU's outputs and gradients, the digits' blank pixels. Here:
+  // zero fractions around that threshold, -0 among the zeros, infinities and NaN in op(B) (whose
+  // slice must take every term: 0 * Infinity is NaN) and in op(A), partial 16-column slices,
+  // several row groups (8192 listed entries each), and k past 2048 (the dense tiles again).
+  const rng = new RandomState(12);
+  const shapes: [number, number, number][] = [[32, 64, 128], [32, 128, 64], [64, 32, 128], [5, 64, 16], [7, 3, 17], [300, 100, 33], [40, 2100, 16], [1, 1, 31]];
+  for (let t = 0; t < 40; t++) shapes.push([1 + rng.integer(70), 1 + rng.integer(90), 16 + rng.integer(50)]);
+  const zeroFractions = [0, 0.2, 0.26, 0.5, 0.9, 1];
+  shapes.forEach(([n, k, m], s) => {
+    for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
+      const a = randomMatrix(rng, transA ? k : n, transA ? n : k, s % 4 === 3);
+      const zeros = zeroFractions[(s + (transA ? 1 : 0) + (transB ? 2 : 0)) % zeroFractions.length];
+      for (let i = 0; i < a.data.length; i++) if (rng.random() < zeros) a.data[i] = rng.random() < 0.5 ? 0 : -0;
+      const b = randomMatrix(rng, transB ? m : k, transB ? k : m, s % 3 === 1);
+      const what = `(${n}, ${k}, ${m}) transA ${transA} transB ${transB}, zeros ${zeros}`;
+      const expected = matmulReference(a, b, new Matrix(n, m), transA, transB);
+      const out = kernelMatrix(n, m);
+      matmulInto(kernelMatrix(a.rows, a.cols).copyFrom(a), kernelMatrix(b.rows, b.cols).copyFrom(b), out, transA, transB);
+      assertSame(out.data, expected.data, what);
+      if (!transA && !transB) {
+        const bias = randomMatrix(rng, 1, m, s % 5 === 2);
+        const Z = kernelMatrix(n, m);
+        linearInto(kernelMatrix(n, k).copyFrom(a), kernelMatrix(k, m).copyFrom(b), kernelMatrix(1, m).copyFrom(bias), Z);
+        assertSame(Z.data, linearReference(a, b, bias, new Matrix(n, m)).data, `linear ${what}`);
+      }
+    }
+  });
+});
+
 test("linear, addRow, sumRows and the SGD step equal the reference loops bit for bit", () => {
   const rng = new RandomState(2);
   for (let t = 0; t < 60; t++) {
@@ -257,6 +288,7 @@ test("an error thrown inside the built library points into src/ through its sour
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /row 1 has 2 values but row 0 has 1/);
   assert.match(r.stderr, /src[\\/]core[\\/]matrix\.ts:\d+/);
-  const launcher = require("fs").readFileSync(join(ROOT, "jupyter", "kernels", "tslab", "launch.cjs"), "utf8");
-  assert.match(launcher, /^process\.setSourceMapsEnabled\(true\);$/m, "the kernel launcher turns source maps on");
+  // Every kernel process, started from the snapshot or not, starts through kernel-main.cjs.
+  const start = require("fs").readFileSync(join(ROOT, "jupyter", "kernels", "tslab", "kernel-main.cjs"), "utf8");
+  assert.match(start, /^\s*process\.setSourceMapsEnabled\(true\);$/m, "the kernel turns source maps on");
 });

@@ -130,8 +130,9 @@ describe("binder/postBuild", () => {
     const launcher = installedArgv.find((a: string) => a.endsWith("launch.cjs"));
     assert.equal(launcher, join(kernelDir, "launch.cjs"));
     assert.ok(existsSync(launcher), "the kernel's launcher exists");
-    // The launcher starts tslab from the project's node_modules, found from its own folder.
-    assert.match(readFileSync(launcher, "utf8"), /join\(__dirname, "\.\.", "\.\.", "\.\.", "node_modules", "tslab", "dist", "main\.js"\)/);
+    // The launcher starts tslab (through kernel-main.cjs beside it, with or without the start-up
+    // snapshot) from the project's node_modules, found from its own folder.
+    assert.match(readFileSync(join(kernelDir, "kernel-main.cjs"), "utf8"), /join\(__dirname, "\.\.", "\.\.", "\.\.", "node_modules", "tslab", "dist", "main\.js"\)/);
     assert.ok(existsSync(join(kernelDir, "..", "..", "..", "node_modules", "tslab", "dist", "main.js")), "and tslab's main.js is there");
   });
 

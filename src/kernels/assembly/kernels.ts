@@ -17,8 +17,17 @@ const KC: i32 = 256;
 /** Columns of op(B) per block: a packed block of KC x NC f64s (256 KB) stays in L2. */
 const NC: i32 = 128;
 
-/** Scratch bytes that `gemm` needs at `work`: a packed block of op(B), then one 4 x 4 tile. */
-export const GEMM_WORK_BYTES: i32 = (KC * NC + 16) * 8;
+/**
+ * The sparse product below lists the entries of op(A) that are not zero for a few rows at a time:
+ * at most this many entries (so k up to this many), an f64 and an offset each.
+ */
+const SPARSE_ENTRIES: i32 = 8192;
+
+/**
+ * Scratch bytes that `gemm` needs at `work`: a packed block of op(B), then one 4 x 4 tile; then,
+ * for the sparse product, its lists of entries and where each row's list ends.
+ */
+export const GEMM_WORK_BYTES: i32 = (KC * NC + 16) * 8 + SPARSE_ENTRIES * 12 + SPARSE_ENTRIES * 4;
 
 /**
  * Whether each multiply-add of a product is fused (one rounding instead of two): only in the
@@ -51,6 +60,8 @@ export function gemm(
     if (bias) addRow(c, n, m, bias);
     return;
   }
+  // With many zeros in op(A), the sparse product is faster (same bits); it says when it is not.
+  if (m >= 16 && k * 16 <= KC * NC && gemmSparse(a, aRow, aCol, b, bRow, bCol, c, n, k, m, bias, work)) return;
   const ldc = <usize>m << 3;
   for (let jc = 0; jc < m; jc += NC) {
     const nc = min(NC, m - jc);
@@ -75,6 +86,121 @@ export function gemm(
       }
     }
   }
+}
+
+/**
+ * `gemm` for an op(A) with many zeros (ReLU's outputs and the gradients behind them are about half
+ * zeros, the digits' blank pixels too): each row i of C from only the rows p of op(B) whose
+ * op(A)[i][p] is not zero, still in the order p = 0, 1, ..., so every entry's sum is the
+ * reference's with its zero terms left out. Leaving them out changes no bit: such a term is
+ * 0 * (a finite value) = +-0, and s + (+-0) = s for every s this sum can hold (it starts at +0,
+ * and a sum that starts at +0 is never -0 when rounding to nearest). Where op(B) holds an
+ * infinity or NaN (whose product with 0 is NaN), its slice takes every term. The bias comes last.
+ *
+ * A group of rows lists its entries that are not zero first; when fewer than a quarter of the
+ * first group's entries are zero, this returns false at once and the dense tiles do the product.
+ * Then op(B) is copied sixteen columns at a time into a contiguous slice (k x 16, zero-padded past
+ * column m: rows of op(B) 2^n bytes apart would all fall into the same few sets of the L1 cache),
+ * which serves every row of the group with eight registers of sums, enough to keep the adder busy.
+ * Needs m >= 16 and k <= 2048 (a slice fits the scratch).
+ */
+function gemmSparse(
+  a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize, bCol: usize,
+  c: usize, n: i32, k: i32, m: i32, bias: usize, work: usize,
+): bool {
+  const slice = work; // k rows of 16 f64s
+  const tmp = work + (<usize>KC * NC << 3); // one row of a last, partial slice
+  const values = tmp + (16 << 3); // the group's entries that are not zero
+  const offsets = values + (<usize>SPARSE_ENTRIES << 3); // where their rows of the slice start
+  const ends = offsets + (<usize>SPARSE_ENTRIES << 2); // where each row's list ends
+  const group = SPARSE_ENTRIES / k;
+  for (let i0 = 0; i0 < n; i0 += group) {
+    const g = min(group, n - i0);
+    // The lists, without a branch per entry: each is written, and kept only when not zero.
+    let count: i32 = 0;
+    for (let r = 0; r < g; r++) {
+      let at = a + <usize>(i0 + r) * aRow;
+      for (let p = 0; p < k; p++) {
+        const v = load<f64>(at);
+        store<f64>(values + (<usize>count << 3), v);
+        store<u32>(offsets + (<usize>count << 2), <u32>p << 7);
+        count += i32(v != 0);
+        at += aCol;
+      }
+      store<u32>(ends + (<usize>r << 2), count);
+    }
+    if (i0 == 0 && count * 4 > g * k * 3) return false;
+    for (let j = 0; j < m; j += 16) {
+      const w = min(16, m - j);
+      // The slice, and whether it holds an infinity or NaN: x * 0 is NaN then, and NaN != NaN.
+      let bad = f64x2.splat(0);
+      const zero = f64x2.splat(0);
+      for (let p = 0; p < k; p++) {
+        const from = b + <usize>p * bRow + <usize>j * bCol, to = slice + (<usize>p << 7);
+        if (bCol == 8 && w == 16) {
+          for (let q = 0; q < 128; q += 16) {
+            const x = v128.load(from + q), t = f64x2.mul(x, zero);
+            v128.store(to + q, x);
+            bad = v128.or(bad, f64x2.ne(t, t));
+          }
+        } else {
+          for (let q = 0; q < 16; q++) {
+            const x = q < w ? load<f64>(from + <usize>q * bCol) : 0, t = x * 0;
+            store<f64>(to + (<usize>q << 3), x);
+            bad = v128.or(bad, f64x2.ne(f64x2.splat(t), f64x2.splat(t)));
+          }
+        }
+      }
+      const everyTerm = v128.any_true(bad);
+      let e = 0;
+      for (let r = 0; r < g; r++) {
+        const end = <i32>load<u32>(ends + (<usize>r << 2));
+        let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
+        let s4 = f64x2.splat(0), s5 = f64x2.splat(0), s6 = f64x2.splat(0), s7 = f64x2.splat(0);
+        if (everyTerm) {
+          let at = a + <usize>(i0 + r) * aRow, row = slice;
+          for (let p = 0; p < k; p++) {
+            const x = v128.load64_splat(at);
+            s0 = madd(s0, x, v128.load(row)); s1 = madd(s1, x, v128.load(row, 16));
+            s2 = madd(s2, x, v128.load(row, 32)); s3 = madd(s3, x, v128.load(row, 48));
+            s4 = madd(s4, x, v128.load(row, 64)); s5 = madd(s5, x, v128.load(row, 80));
+            s6 = madd(s6, x, v128.load(row, 96)); s7 = madd(s7, x, v128.load(row, 112));
+            at += aCol;
+            row += 128;
+          }
+        } else {
+          for (; e < end; e++) {
+            const x = v128.load64_splat(values + (<usize>e << 3));
+            const at = slice + <usize>load<u32>(offsets + (<usize>e << 2));
+            s0 = madd(s0, x, v128.load(at)); s1 = madd(s1, x, v128.load(at, 16));
+            s2 = madd(s2, x, v128.load(at, 32)); s3 = madd(s3, x, v128.load(at, 48));
+            s4 = madd(s4, x, v128.load(at, 64)); s5 = madd(s5, x, v128.load(at, 80));
+            s6 = madd(s6, x, v128.load(at, 96)); s7 = madd(s7, x, v128.load(at, 112));
+          }
+        }
+        e = end;
+        const o = c + ((<usize>(i0 + r) * m + j) << 3);
+        const t = w == 16 ? o : tmp;
+        if (bias && w == 16) {
+          const bj = bias + (<usize>j << 3);
+          s0 = f64x2.add(s0, v128.load(bj)); s1 = f64x2.add(s1, v128.load(bj, 16));
+          s2 = f64x2.add(s2, v128.load(bj, 32)); s3 = f64x2.add(s3, v128.load(bj, 48));
+          s4 = f64x2.add(s4, v128.load(bj, 64)); s5 = f64x2.add(s5, v128.load(bj, 80));
+          s6 = f64x2.add(s6, v128.load(bj, 96)); s7 = f64x2.add(s7, v128.load(bj, 112));
+        }
+        v128.store(t, s0); v128.store(t, s1, 16); v128.store(t, s2, 32); v128.store(t, s3, 48);
+        v128.store(t, s4, 64); v128.store(t, s5, 80); v128.store(t, s6, 96); v128.store(t, s7, 112);
+        if (w < 16) {
+          // A partial slice: its w columns, each plus its bias (the same one rounding as above).
+          for (let q = 0; q < w; q++) {
+            const v = load<f64>(tmp + (<usize>q << 3));
+            store<f64>(o + (<usize>q << 3), bias ? v + load<f64>(bias + (<usize>(j + q) << 3)) : v);
+          }
+        }
+      }
+    }
+  }
+  return true;
 }
 
 /**
