@@ -66,7 +66,7 @@ function runKernel(cells: string[], env: Record<string, string>): Promise<{ cell
   });
 }
 
-const text = (c: CellResult) => c.outputs.map((o) => o.text ?? `${o.ename}: ${o.evalue}` ?? "").join("");
+const text = (c: CellResult) => c.outputs.map((o) => o.text ?? `${o.ename}: ${o.evalue}`).join("");
 
 /** The cells both kernels run: a value, a type error, an error thrown inside the library (and its stack), and whether the snapshot was used. */
 const CELLS = [
