@@ -120,8 +120,21 @@ export function exercises(nb: Notebook, file: string): Exercise[] {
 
 const NOTE = "\n\n> **Student edition.** In each exercise, replace the `// TODO` comment and the `return todo(...)` line with your code, run the cell, then run the check under it.";
 
+/**
+ * Refuses text that points the learner at the solution markers: the student edition has none, so
+ * "write between BEGIN SOLUTION and END SOLUTION" would send them looking for lines that are not there.
+ */
+export function checkProse(nb: Notebook, file: string): void {
+  nb.cells.forEach((cell, i) => {
+    if (cell.cell_type !== "code" && MENTION.test(sourceOf(cell))) {
+      throw new MarkerError(`${file}, cell ${i + 1}: the text mentions BEGIN/END SOLUTION, which the student edition does not have; point to "the // TODO lines" instead`);
+    }
+  });
+}
+
 /** The student edition of a notebook, with its exercises. Outputs and counts are dropped. */
 export function studentNotebook(nb: Notebook, file: string): { notebook: Notebook; exercises: Exercise[] } {
+  checkProse(nb, file);
   const found = exercises(nb, file);
   let sources = nb.cells.map((cell, i) => {
     const source = sourceOf(cell);

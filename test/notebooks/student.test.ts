@@ -96,16 +96,24 @@ describe("solution blocks become TODOs", () => {
     throwsMarker(() => withTodoImport(['import * as fs from "fs";'], "x.ipynb"), /^x\.ipynb: the TODOs need `todo`/);
   });
 
+  test("text that mentions the solution markers is refused: the learner never sees them", () => {
+    for (const text of ["Write between `BEGIN SOLUTION` and `END SOLUTION`.", "Code goes above the end solution line."]) {
+      const nb = notebook([markdown("# T\n\nS."), markdown(text), code('import { check } from "scratchnet";')]);
+      throwsMarker(() => studentNotebook(nb, "02-x.ipynb"),
+        /^02-x\.ipynb, cell 2: the text mentions BEGIN\/END SOLUTION, which the student edition does not have; point to "the \/\/ TODO lines" instead$/);
+    }
+  });
+
   test("a whole notebook: exercises found, solutions gone, markdown and other cells untouched, outputs dropped", () => {
     const nb = notebook([
-      markdown("# Title\n\nSummary.\n\nWrite between `// BEGIN SOLUTION` and `// END SOLUTION`."),
+      markdown("# Title\n\nSummary.\n\nWrite in place of the `// TODO` lines."),
       { ...code('import { check } from "scratchnet";'), outputs: [{ output_type: "stream" }], execution_count: 1 },
       code("function twice(x: number): number {\n  // BEGIN SOLUTION\n  return 2 * x;\n  // END SOLUTION\n}"),
       code('check("twice", twice, (x: number) => x + x);'),
     ]);
     const { notebook: out, exercises: found } = studentNotebook(nb, "01-x.ipynb");
     assert.deepEqual(found, [{ name: "twice", cell: 2, checkCell: 3 }]);
-    assert.ok(sourceOf(out.cells[0]).startsWith("# Title\n\nSummary.\n\nWrite between `// BEGIN SOLUTION` and `// END SOLUTION`."));
+    assert.ok(sourceOf(out.cells[0]).startsWith("# Title\n\nSummary.\n\nWrite in place of the `// TODO` lines."));
     assert.ok(sourceOf(out.cells[0]).includes("Student edition"));
     assert.equal(sourceOf(out.cells[1]), 'import { check, todo } from "scratchnet";');
     assert.deepEqual([out.cells[1].outputs, out.cells[1].execution_count], [[], null]);
