@@ -44,8 +44,8 @@ const MODULES: Record<string, () => unknown> = {
   crypto: () => cryptoShim,
   tslab: () => tslab,
   mathjs: script("mathjs.js", "math"),
-  "danfojs-node": script("danfo.js", "dfd"),
-  danfojs: script("danfo.js", "dfd"),
+  "danfojs-node": () => danfo(),
+  danfojs: () => danfo(),
   "@tensorflow/tfjs": script("tf.js", "tf"),
   "@tensorflow/tfjs-backend-wasm": () => {
     script("tf.js", "tf")();
@@ -53,6 +53,20 @@ const MODULES: Record<string, () => unknown> = {
     return g.tf.wasm;
   },
 };
+
+/**
+ * danfo's browser build, whose readCSV takes a URL: a path of the package's files
+ * (dataPath("people.csv") is /scratchnet/data/people.csv) becomes the site's URL of that file.
+ */
+let danfoModule: any;
+function danfo(): unknown {
+  if (danfoModule) return danfoModule;
+  const dfd = script("danfo.js", "dfd")() as any;
+  const readCSV = dfd.readCSV;
+  const toUrl = (p: unknown) => (typeof p === "string" && p.startsWith(fs.siteFiles.root) ? fs.siteFiles.url + p.slice(fs.siteFiles.root.length) : p);
+  danfoModule = { ...dfd, readCSV: (file: unknown, options?: unknown) => readCSV(toUrl(file), options) };
+  return danfoModule;
+}
 
 /** What only Node can do, said plainly when a cell asks for it. */
 const NODE_ONLY: Record<string, string> = {

@@ -1,0 +1,191 @@
+/**
+ * The course in JupyterLite (npm run lite), in real Chromium, from a plain static server on
+ * 127.0.0.1 with every other request blocked: Run All of 01 and 04 in the Notebook UI with the
+ * TypeScript kernel, a student's edit that turns "not done yet" into ✓, a restart during a long
+ * fit after which the next cell runs, and axe on the lite index.
+ *
+ * Builds lite-site/ first (about a minute) unless SCRATCHNET_LITE_SITE names a built one.
+ * Ports 9410-9419.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { Server } from "http";
+import { Page } from "playwright-core";
+import { LITE_SITE, buildLite, serveStatic } from "../../scripts/lite";
+import { Chromium, Problems, guardedContext, launchChromium, screenshot } from "./chromium";
+import { runAxe } from "./axe";
+
+const PORT = 9410;
+const ORIGIN = `http://127.0.0.1:${PORT}/`;
+const SITE = process.env.SCRATCHNET_LITE_SITE ?? LITE_SITE;
+const local = (url: string) => url.startsWith(ORIGIN) || url.startsWith("data:") || url.startsWith("blob:") || url === "about:blank";
+/** JupyterLite's Notebook asks for favicons it does not ship: its own 404s, not ours. */
+const ownFavicon = (s: string) => /static\/favicons\/favicon-[a-z0-9-]+\.ico/.test(s) || /status of 404/.test(s);
+
+/** Opens a notebook of an edition in the Notebook UI and waits for its cells. */
+async function openNotebook(p: Page, edition: "full" | "student", notebook: string): Promise<void> {
+  await p.goto(`${ORIGIN}${edition}/notebooks/index.html?path=${notebook}`);
+  await p.waitForSelector(".jp-Notebook .jp-CodeCell", { timeout: 60_000 });
+}
+
+/** Run > Run All Cells, then waits until no cell is queued or running; returns the milliseconds. */
+async function runAll(p: Page, timeout = 240_000): Promise<number> {
+  const t0 = Date.now();
+  await p.getByRole("menuitem", { name: "Run", exact: true }).click();
+  await p.click('li[data-command="runmenu:run-all"]');
+  await waitIdle(p, timeout);
+  return Date.now() - t0;
+}
+
+/**
+ * Waits until Run All is over: every code cell numbered, or (Run All stops at a failing cell) a
+ * cell failed and nothing is queued or running any more.
+ */
+async function waitIdle(p: Page, timeout = 240_000): Promise<void> {
+  await p.waitForFunction(
+    () => {
+      const prompts = [...document.querySelectorAll(".jp-CodeCell .jp-InputPrompt")].map((e) => e.textContent ?? "");
+      if (prompts.length === 0 || prompts.some((t) => t.includes("*"))) return false;
+      const failed = document.querySelector('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]') !== null;
+      return failed || prompts.every((t) => /\[\d+\]/.test(t));
+    },
+    null,
+    { timeout, polling: 250 },
+  );
+}
+
+const outputsText = (p: Page) => p.$$eval(".jp-OutputArea-output", (els) => els.map((e) => e.textContent ?? "").join("\n"));
+const errorOutputs = (p: Page) => p.$$eval('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]', (els) => els.map((e) => e.textContent ?? ""));
+
+/** Replaces a cell's source as a learner would (select all, type) and runs it with Shift+Enter. */
+async function typeAndRun(p: Page, cellIndex: number, source: string): Promise<void> {
+  const editor = p.locator(".jp-Notebook .jp-Cell").nth(cellIndex).locator(".cm-content");
+  await editor.click();
+  await p.keyboard.press("Control+a");
+  await p.keyboard.insertText(source);
+  await p.keyboard.press("Shift+Enter");
+}
+
+function assertClean(problems: Problems): void {
+  assert.deepEqual(problems.blockedRequests, [], "no request left 127.0.0.1");
+  assert.deepEqual(problems.pageErrors, [], "no uncaught exception on the page");
+  assert.deepEqual(problems.consoleErrors.filter((e) => !ownFavicon(e)), [], "no console error but JupyterLite's missing favicons");
+}
+
+describe("JupyterLite: the course in the browser, from a static folder", () => {
+  let chromium: Chromium;
+  let server: Server;
+  before(async () => {
+    if (!process.env.SCRATCHNET_LITE_SITE) await buildLite();
+    server = await serveStatic(SITE, PORT);
+    chromium = await launchChromium();
+  });
+  after(async () => {
+    await chromium?.close();
+    server?.close();
+  });
+
+  test("01: Run All gives the neuron's 0.9990889488055994, a drawn plot, a ✓, and a live neuron widget", async () => {
+    const { page, problems } = await guardedContext(chromium.browser, local);
+    const p = await page();
+    await openNotebook(p, "full", "01-neuron.ipynb");
+    const ms = await runAll(p);
+    const text = await outputsText(p);
+    assert.match(text, /0\.9990889488055994/);
+    assert.match(text, /✓ totalInput: correct/);
+    assert.deepEqual(await errorOutputs(p), [], "no cell failed");
+    await p.waitForSelector(".scratchnet-plot .main-svg", { timeout: 30_000 });
+    const figures = await p.locator(".scratchnet-plot").count();
+    assert.equal(await p.locator(".scratchnet-plot .main-svg").count() > 0, true);
+    const root = p.locator("[data-widget=neuron]").first();
+    await root.scrollIntoViewIfNeeded();
+    const y = root.locator("output.snw-y");
+    await assert.doesNotReject(y.waitFor({ timeout: 30_000 }));
+    assert.equal(await y.textContent(), "0.9991", "σ(7), the neuron of the notebook");
+    await root.locator("input[name=b]").focus();
+    for (let i = 0; i < 60; i++) await p.keyboard.press("ArrowLeft"); // bias 4 -> -2: z = 1
+    assert.equal(await y.textContent(), (1 / (1 + Math.exp(-1))).toFixed(4), "the slider changed the output to σ(1)");
+    await screenshot(p, "lite-01-neuron");
+    process.stderr.write(`lite 01: Run All ${ms} ms, ${figures} figures\n`);
+    assertClean(problems);
+  });
+
+  test("04: Run All reproduces Zhou's and Loy's numbers in the page", async () => {
+    const { page, problems } = await guardedContext(chromium.browser, local);
+    const p = await page();
+    await openNotebook(p, "full", "04-backprop-and-training.ipynb");
+    const ms = await runAll(p);
+    assert.deepEqual(await errorOutputs(p), [], "no cell failed: every assertion of the notebook held");
+    const text = await outputsText(p);
+    // Zhou: the loss after the first epoch of his loop; Loy: the four predictions after 1500 iterations.
+    assert.match(text, /loss after epoch 0: 0\.35206793678164/);
+    assert.match(text, /Emily: 0\.9\d\d -> F {3}Frank: 0\.0\d\d -> M/);
+    assert.match(text, /predictions after 1500 iterations: 0\.01009142198176\d*, 0\.97159048448296\d*, 0\.97167813317722\d*, 0\.03296341092906\d*/);
+    process.stderr.write(`lite 04: Run All ${ms} ms\n`);
+    assertClean(problems);
+  });
+
+  test("student edition: a check says 'not done yet', the learner writes the solution, re-runs, and gets ✓", async () => {
+    const { page, problems } = await guardedContext(chromium.browser, local);
+    const p = await page();
+    await openNotebook(p, "student", "01-neuron.ipynb");
+    await runAll(p);
+    const cells = p.locator(".jp-Notebook .jp-Cell");
+    const exercise = await cells.evaluateAll((els) => els.findIndex((e) => (e.textContent ?? "").includes('return todo("totalInput")')));
+    assert.ok(exercise > 0, "the totalInput exercise is in the student notebook");
+    const check = cells.nth(exercise + 1);
+    assert.match((await check.locator(".jp-OutputArea").textContent()) ?? "", /totalInput: not done yet/);
+    await typeAndRun(p, exercise, [
+      "function totalInput(weights: number[], bias: number, inputs: number[]): number {",
+      "  return weights.reduce((sum, w, i) => sum + w * inputs[i], bias);",
+      "}",
+    ].join("\n"));
+    await p.keyboard.press("Shift+Enter"); // the check cell, now selected
+    await p.waitForFunction((i) => /✓ totalInput: correct/.test(document.querySelectorAll(".jp-Notebook .jp-Cell")[i]?.textContent ?? ""), exercise + 1, { timeout: 30_000 });
+    await screenshot(p, "lite-student-check");
+    assertClean(problems);
+  });
+
+  test("a restart during a long fit stops it, and the next cell runs", async () => {
+    const { page, problems } = await guardedContext(chromium.browser, local);
+    const p = await page();
+    await openNotebook(p, "full", "05-circle-classifier.ipynb");
+    const last = (await p.locator(".jp-Notebook .jp-Cell").count()) - 1;
+    await typeAndRun(p, last, [
+      'import { Network, circles } from "scratchnet";',
+      "const data = circles({ seed: 0 });",
+      'const long = new Network({ sizes: [2, 32, 32, 1], activations: ["relu", "relu", "sigmoid"], seed: 0 });',
+      'long.fit(data.X, data.y, { epochs: 1_000_000, learningRate: 0.01, loss: "binaryCrossEntropy" });',
+    ].join("\n"));
+    const running = p.locator(".jp-Notebook .jp-Cell").nth(last).locator(".jp-InputPrompt");
+    await p.waitForFunction((el) => el?.textContent?.includes("*"), await running.elementHandle(), { timeout: 30_000 });
+    await p.waitForTimeout(1500); // it is inside fit now
+    assert.match((await running.textContent()) ?? "", /\*/, "the fit is still running");
+    await p.getByRole("menuitem", { name: "Kernel", exact: true }).click();
+    await p.click('li[data-command="kernelmenu:restart"]');
+    await p.click(".jp-Dialog .jp-mod-accept");
+    await p.waitForFunction((el) => !el?.textContent?.includes("*"), await running.elementHandle(), { timeout: 30_000 });
+    // The next cell: a fresh kernel runs it.
+    await typeAndRun(p, last + 1, "6 * 7");
+    await p.waitForFunction(() => [...document.querySelectorAll(".jp-OutputArea-output")].some((e) => e.textContent?.trim() === "42"), null, { timeout: 60_000 });
+    assertClean(problems);
+  });
+
+  test("the lite index: every notebook linked in both editions, axe finds nothing serious", async () => {
+    const { page, problems } = await guardedContext(chromium.browser, local);
+    const p = await page();
+    await p.goto(ORIGIN);
+    const links = await p.$$eval("a", (as) => as.map((a) => a.getAttribute("href") ?? ""));
+    for (const edition of ["full", "student"]) {
+      assert.ok(links.some((l) => l.startsWith(`${edition}/notebooks/index.html?path=01-neuron.ipynb`)), `${edition} 01 linked`);
+    }
+    const findings = await runAxe(p);
+    const serious = findings.filter((f) => f.impact === "serious" || f.impact === "critical");
+    assert.deepEqual(serious, [], "no serious or critical axe finding on the lite index");
+    // JupyterLab's own UI is not ours: count its findings on a notebook page, and report them.
+    await openNotebook(p, "full", "01-neuron.ipynb");
+    const lab = await runAxe(p);
+    process.stderr.write(`lite: axe on JupyterLite's Notebook UI (not ours): ${lab.filter((f) => f.impact === "serious" || f.impact === "critical").map((f) => f.rule).join(", ") || "none"} serious or critical\n`);
+    assertClean(problems);
+  });
+});
