@@ -170,6 +170,9 @@ async function buildEdition(edition: Edition, notebooksDir: string, out: string,
         },
       }),
     );
+    // Every cell in the page, not only those in view: a learner's Find, and the tests, see all outputs.
+    const overrides = join(work, "overrides.json");
+    writeFileSync(overrides, JSON.stringify({ "@jupyterlab/notebook-extension:tracker": { windowingMode: "none" } }));
     run(join(VENV, "bin", "jupyter"), [
       "lite", "build",
       "--lite-dir", work,
@@ -179,6 +182,7 @@ async function buildEdition(edition: Edition, notebooksDir: string, out: string,
       "--ignore-sys-prefix",
       `--LiteBuildConfig.federated_extensions=${extension}`,
       "--no-sourcemaps",
+      "--settings-overrides", overrides,
     ], work);
     await writeRuntime(join(out, "scratchnet-lite"));
   } finally {
