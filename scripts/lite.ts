@@ -51,7 +51,15 @@ function run(cmd: string, args: string[], cwd = ROOT): void {
 
 /** .venv with jupyterlite-core and jupyterlab (from PyPI), made if missing. */
 function ensureVenv(): void {
-  if (existsSync(join(VENV, "bin", "jupyter-lite")) && existsSync(join(jupyterlabStaging(), "package.json"))) return;
+  if (existsSync(join(VENV, "bin", "jupyter-lite")) && existsSync(join(jupyterlabStaging(), "package.json"))) {
+    try {
+      execFileSync(join(VENV, "bin", "jupyter-lite"), ["--version"], { stdio: "ignore" });
+      return;
+    } catch {
+      // A .venv made again over this one by another Python (Debian's, by `npm run setup`) cannot start.
+      throw new SetupError(`lite: ${VENV} no longer runs (was it re-made with another Python?): remove it and run npm run lite again`);
+    }
+  }
   log(`installing ${LITE_PIP.join(" ")} into .venv`);
   if (!existsSync(join(VENV, "bin", "pip"))) run("python3", ["-m", "venv", VENV]);
   run(join(VENV, "bin", "pip"), ["install", "-q", ...LITE_PIP]);

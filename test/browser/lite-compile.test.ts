@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import * as ts from "typescript";
 import { CellSyntaxError, compileCell, decodeLines, REQUIRE } from "../../lite/runtime/compile";
+import { liteLink } from "../../scripts/lib/lite-link";
 
 const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor as new (body: string) => () => Promise<unknown>;
 const g = globalThis as Record<string, unknown>;
@@ -76,5 +77,16 @@ describe("lite kernel: a cell compiled with tslab's semantics", () => {
   test("source-map lines decode (VLQ): ';' per generated line, the third field relative", () => {
     // AAAA: line 0; AACA: +1 -> 1; ;(empty line); AAEA: +2 -> 3
     assert.deepEqual(decodeLines("AAAA;AACA;;AAEA"), [0, 1, undefined, 3]);
+  });
+});
+
+describe("the exported index's hook into the lite site (scripts/lib/lite-link.ts)", () => {
+  test("no SCRATCHNET_LITE_URL, no link; with one, each notebook's page links to its edition's lite copy", () => {
+    assert.equal(liteLink("01-neuron.html", "One neuron", undefined, undefined), "");
+    assert.equal(
+      liteLink("01-neuron.html", 'One "neuron"', undefined, "../lite-site"),
+      ' <a class="slides-link" href="../lite-site/full/notebooks/index.html?path=01-neuron.ipynb">run in your browser<span class="visually-hidden">: One &quot;neuron&quot;</span></a>',
+    );
+    assert.match(liteLink("01-neuron.html", "One neuron", "student edition", "https://example.org/lite/"), /href="https:\/\/example\.org\/lite\/student\/notebooks\/index\.html\?path=01-neuron\.ipynb"/);
   });
 });

@@ -198,6 +198,44 @@ describe("JupyterLite: the course in the browser, from a static folder", () => {
     assertClean(problems, missing);
   });
 
+  test("a learner's saved edit stays in the browser, and the index's reset button brings back the original", async () => {
+    const { page, problems } = await guardedContext(chromium.browser, local);
+    const p = await page();
+    const missing = notFound(p);
+    const firstCode = async () => (await p.locator(".jp-Notebook .jp-CodeCell").first().locator(".cm-content").textContent()) ?? "";
+    await openNotebook(p, "full", "02-network.ipynb");
+    const original = await firstCode();
+    await p.locator(".jp-Notebook .jp-CodeCell").first().locator(".cm-content").click();
+    await p.keyboard.press("Control+a");
+    await p.keyboard.insertText("// my own note");
+    await p.keyboard.press("Control+s");
+    await p.waitForTimeout(1000); // the save goes to IndexedDB
+    await openNotebook(p, "full", "02-network.ipynb");
+    assert.equal(await firstCode(), "// my own note", "the edit was kept across a reload");
+    await p.goto(ORIGIN);
+    await p.click("#reset");
+    await p.waitForFunction(() => (document.getElementById("reset-status")?.textContent ?? "").startsWith("Done"));
+    await openNotebook(p, "full", "02-network.ipynb");
+    assert.equal(await firstCode(), original, "the original is back");
+    assertClean(problems, missing);
+  });
+
+  // The other seven, each in a fresh page: Run All ends with every cell numbered and none failed.
+  for (const notebook of ["00-setup-check", "02-network", "03-loss", "05-circle-classifier", "06-activations-and-optimizers", "07-handwritten-digits", "08-from-scratch-to-tensorflow"]) {
+    test(`${notebook}: Run All in the page, no cell fails`, async () => {
+      const { page, problems } = await guardedContext(chromium.browser, local);
+      const p = await page();
+      const missing = notFound(p);
+      await openNotebook(p, "full", `${notebook}.ipynb`);
+      const ms = await runAll(p);
+      assert.deepEqual(await errorOutputs(p), [], "no cell failed");
+      const prompts = await p.$$eval(".jp-CodeCell .jp-InputPrompt", (els) => els.map((e) => e.textContent ?? ""));
+      assert.ok(prompts.every((t) => /\[\d+\]/.test(t)), "every code cell ran");
+      process.stderr.write(`lite ${notebook}: Run All ${ms} ms\n`);
+      assertClean(problems, missing);
+    });
+  }
+
   test("the lite index: every notebook linked in both editions, axe finds nothing serious", async () => {
     const { page, problems } = await guardedContext(chromium.browser, local);
     const p = await page();

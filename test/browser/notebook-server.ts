@@ -30,9 +30,9 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts scripts/start.ts and waits (up to 120 s) until it answers. */
-export async function startNotebookServer(): Promise<NotebookServer> {
-  const port = await freePort();
+/** Starts scripts/start.ts (on `port`, else a free one) and waits (up to 120 s) until it answers. */
+export async function startNotebookServer(port?: number): Promise<NotebookServer> {
+  port ??= await freePort();
   const base = `http://127.0.0.1:${port}`;
   const token = randomBytes(16).toString("hex");
   const home = mkdtempSync(join(tmpdir(), "scratchnet-home-"));
