@@ -52,7 +52,7 @@ async function waitRunAll(p: Page, kind: Kind, t0: number): Promise<Timing> {
   const firstMs = Date.now() - t0;
   await p.waitForFunction(
     (ui) => {
-      const prompts = [...document.querySelectorAll(`${ui.cell} ${ui.prompt}`)].map((e) => e.textContent ?? "");
+      const prompts = Array.from(document.querySelectorAll(`${ui.cell} ${ui.prompt}`)).map((e) => e.textContent ?? "");
       return document.querySelector(ui.error) !== null || (prompts.length > 0 && prompts.every((t) => /\[\d+\]/.test(t)));
     },
     ui,

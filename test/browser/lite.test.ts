@@ -53,7 +53,7 @@ async function runAll(p: Page, timeout = 240_000): Promise<number> {
 async function waitIdle(p: Page, timeout = 240_000): Promise<void> {
   await p.waitForFunction(
     () => {
-      const prompts = [...document.querySelectorAll(".jp-CodeCell .jp-InputPrompt")].map((e) => e.textContent ?? "");
+      const prompts = Array.from(document.querySelectorAll(".jp-CodeCell .jp-InputPrompt")).map((e) => e.textContent ?? "");
       if (prompts.length === 0 || prompts.some((t) => t.includes("*"))) return false;
       const failed = document.querySelector('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]') !== null;
       return failed || prompts.every((t) => /\[\d+\]/.test(t));
@@ -194,7 +194,7 @@ describe("JupyterLite: the course in the browser, from a static folder", () => {
     await p.waitForFunction((el) => !el?.textContent?.includes("*"), await running.elementHandle(), { timeout: 30_000 });
     // The next cell: a fresh kernel runs it.
     await appendAndRun(p, "6 * 7");
-    await p.waitForFunction(() => [...document.querySelectorAll(".jp-OutputArea-output")].some((e) => e.textContent?.trim() === "42"), null, { timeout: 60_000 });
+    await p.waitForFunction(() => Array.from(document.querySelectorAll(".jp-OutputArea-output")).some((e) => e.textContent?.trim() === "42"), null, { timeout: 60_000 });
     assertClean(problems, missing);
   });
 
