@@ -6,7 +6,7 @@
  * screenshots/lite-speed.json; no absolute target, but both kernels must finish every run without
  * a failing cell, so a ratio always compares two complete runs.
  *
- * Needs lite-site/ (npm run lite; SCRATCHNET_LITE_SITE names another) and npm start's Jupyter.
+ * Uses lite-site/ (built first if missing; SCRATCHNET_LITE_SITE names another) and npm start's Jupyter.
  * Ports 9420 (static) and 9421 (Notebook server).
  */
 import assert from "node:assert/strict";
@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "fs";
 import { Server } from "http";
 import { join } from "path";
 import { Page } from "playwright-core";
-import { LITE_SITE, serveStatic } from "../../scripts/lite";
+import { LITE_SITE, buildLite, serveStatic } from "../../scripts/lite";
 import { NOTEBOOKS } from "../../scripts/lib/project";
 import { Chromium, SCREENSHOTS, guardedContext, launchChromium } from "./chromium";
 import { NotebookServer, startNotebookServer } from "./notebook-server";
@@ -71,7 +71,7 @@ describe("speed: the lite kernel against tslab, same Chromium, same notebooks", 
   const record = (what: string, kind: Kind, ms: number) => ((results[what] ??= {})[kind] = ms);
 
   before(async () => {
-    assert.ok(existsSync(join(SITE, "index.html")), `${SITE} is missing: run npm run lite first`);
+    if (!existsSync(join(SITE, "index.html"))) await buildLite({ out: SITE });
     staticServer = await serveStatic(SITE, 9420);
     notebook = await startNotebookServer(9421);
     chromium = await launchChromium();
