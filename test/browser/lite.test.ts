@@ -37,6 +37,14 @@ async function openNotebook(p: Page, edition: "full" | "student", notebook: stri
   await p.waitForSelector(".jp-Notebook .jp-CodeCell", { timeout: 60_000 });
 }
 
+/**
+ * The cells' errors. JupyterLab shows errors and stderr alike (a warning a notebook prints on
+ * purpose, such as fit's saturation hint in 03); an error's first line is "Name: message".
+ */
+const ERROR_LINE = "^\\s*[A-Za-z]*(Error|Exception|Restart|Interrupt)\\b[^\\n]*:";
+const errorOutputs = (p: Page) =>
+  p.$$eval('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]', (els, re) => els.map((e) => e.textContent ?? "").filter((t) => new RegExp(re).test(t)), ERROR_LINE);
+
 /** Run > Run All Cells, then waits until no cell is queued or running; returns the milliseconds. */
 async function runAll(p: Page, timeout = 240_000): Promise<number> {
   const t0 = Date.now();
@@ -52,19 +60,18 @@ async function runAll(p: Page, timeout = 240_000): Promise<number> {
  */
 async function waitIdle(p: Page, timeout = 240_000): Promise<void> {
   await p.waitForFunction(
-    () => {
+    (re) => {
       const prompts = Array.from(document.querySelectorAll(".jp-CodeCell .jp-InputPrompt")).map((e) => e.textContent ?? "");
       if (prompts.length === 0 || prompts.some((t) => t.includes("*"))) return false;
-      const failed = document.querySelector('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]') !== null;
-      return failed || prompts.every((t) => /\[\d+\]/.test(t));
+      const stderr = Array.from(document.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'));
+      return stderr.some((e) => new RegExp(re).test(e.textContent ?? "")) || prompts.every((t) => /\[\d+\]/.test(t));
     },
-    null,
+    ERROR_LINE,
     { timeout, polling: 250 },
   );
 }
 
 const outputsText = (p: Page) => p.$$eval(".jp-OutputArea-output", (els) => els.map((e) => e.textContent ?? "").join("\n"));
-const errorOutputs = (p: Page) => p.$$eval('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]', (els) => els.map((e) => e.textContent ?? ""));
 
 /** Adds a code cell at the end (Escape, B, Enter, as a learner does), types `source` and runs it. */
 async function appendAndRun(p: Page, source: string): Promise<number> {
