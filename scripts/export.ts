@@ -21,6 +21,7 @@ import { Notebook, listNotebooks, readNotebook, titleAndSummary } from "./lib/no
 import { JUPYTER_STATE, NOTEBOOKS, ROOT, SetupError, ensureJupyter, jupyterEnv, linkLibrary, buildLibrary } from "./lib/project";
 import { replaceDir } from "./lib/replace-dir";
 import { commandArgs } from "./lib/args";
+import { liteLink } from "./lib/lite-link";
 
 export interface ExportOptions {
   notebooksDir?: string;
@@ -280,6 +281,7 @@ export function indexHtml(pages: Pick<PageResult, "page" | "title" | "summary" |
         `  <li${/^\d+/.test(p.page) ? ` value="${Number(/^\d+/.exec(p.page)?.[0])}"` : ""}><a href="${escapeHtml(p.page)}">${escapeHtml(p.title)}</a>` +
         // "slides" alone, nine times, would not say which deck a link opens
         (p.slides ? ` <a class="slides-link" href="${escapeHtml(p.slides)}">slides<span class="visually-hidden">: ${escapeHtml(p.title)}</span></a>` : "") +
+        liteLink(p.page, p.title, edition) + // the lite site's copy, when SCRATCHNET_LITE_URL is set
         (p.summary ? `<p>${escapeHtml(p.summary)}</p>` : "") +
         `</li>`,
     )

@@ -42,9 +42,9 @@ export function classicPython(): string | undefined {
   return existsSync(py) && spawnSync(py, ["-c", "import notebook, sys; sys.exit(0 if notebook.__version__.startswith('6.') else 1)"], { stdio: "ignore" }).status === 0 ? py : undefined;
 }
 
-/** Starts scripts/start.ts and waits (up to 120 s) until it answers. */
-export async function startNotebookServer(ui: Ui = "lab"): Promise<NotebookServer> {
-  const port = await freePort();
+/** Starts scripts/start.ts (on `port`, else a free one) and waits (up to 120 s) until it answers. */
+export async function startNotebookServer(ui: Ui = "lab", port?: number): Promise<NotebookServer> {
+  port ??= await freePort();
   const base = `http://127.0.0.1:${port}`;
   const token = randomBytes(16).toString("hex");
   const home = mkdtempSync(join(tmpdir(), "scratchnet-home-"));
