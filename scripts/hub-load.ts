@@ -17,9 +17,8 @@ import { execFileSync } from "child_process";
 import { mkdirSync, writeFileSync } from "fs";
 import { cpus, freemem, loadavg, totalmem } from "os";
 import { join, resolve } from "path";
-import { parseArgs } from "util";
 import { ROOT, SetupError, log } from "./lib/project";
-import { HubClient, isRoot, sleep } from "./lib/hub";
+import { HubClient, isRoot, parseHubOptions, sleep } from "./lib/hub";
 import { SIZING_HEADER, sizingRow } from "./lib/hub-report";
 import { TestHub } from "./lib/hub-harness";
 import { hubUserProcesses, kernelProcess } from "./lib/hub-procs";
@@ -46,9 +45,7 @@ export const HELP = `npm run hub:load -- --students N [options]: N students on t
   --help           this text`;
 
 export function parse(argv: string[]): Args & { help: boolean } {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({
+  const values = parseHubOptions("hub:load", {
       args: argv,
       strict: true,
       allowPositionals: false,
@@ -62,18 +59,8 @@ export function parse(argv: string[]): Args & { help: boolean } {
         timeout: { type: "string", default: "600" },
         help: { type: "boolean", short: "h", default: false },
       },
-    }).values;
-  } catch (e) {
-    const m = /Unknown option '([^']+)'/.exec((e as Error).message);
-    if (m) throw new SetupError(`unknown option ${m[1]}; see npm run hub:load -- --help`);
-    const v = /Option '(?:-\w, )?(--[\w-]+)(?: <value>)?' argument (?:missing|is ambiguous)/.exec((e as Error).message);
-    if (v) throw new SetupError(`${v[1]} needs a value`);
-    throw new SetupError((e as Error).message);
-  }
+    });
   const str = (k: string) => values[k] as string;
-  for (const [k, v] of Object.entries(values)) {
-    if (typeof v === "string" && v.startsWith("--")) throw new SetupError(`--${k} needs a value`);
-  }
   const help = !!values.help;
   const students = Number(values.students);
   if (!help && (!Number.isInteger(students) || students < 1)) throw new SetupError("--students N is needed: how many students to simulate (1 or more)");

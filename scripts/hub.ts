@@ -18,7 +18,6 @@ import { createHash } from "crypto";
 import { existsSync, readFileSync, rmSync } from "fs";
 import { createInterface } from "readline";
 import { join, relative } from "path";
-import { parseArgs as parseOptions } from "util";
 import { NOTEBOOKS, ROOT, SetupError, buildLibrary, linkLibrary, log } from "./lib/project";
 import {
   DEFAULT_PREFIX,
@@ -44,6 +43,7 @@ import {
   stopPid,
   tmpFilesOf,
   writeFileAtomic,
+  parseHubOptions,
 } from "./lib/hub";
 import { STUDENT, writeStudentNotebooks } from "./student";
 
@@ -117,20 +117,8 @@ function positiveInt(flag: string, value: string, min: number, max = Number.MAX_
 }
 
 export function parseArgs(argv: string[]): HubArgs {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseOptions({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
-  } catch (e) {
-    const m = /Unknown option '([^']+)'/.exec((e as Error).message);
-    if (m) throw new SetupError(`unknown option ${m[1]}; see npm run hub -- --help`);
-    const v = /Option '(?:-\w, )?(--[\w-]+)(?: <value>)?' argument (?:missing|is ambiguous)/.exec((e as Error).message);
-    if (v) throw new SetupError(`${v[1]} needs a value`);
-    throw new SetupError((e as Error).message);
-  }
+  const values = parseHubOptions("hub", { args: argv, options: OPTIONS, strict: true, allowPositionals: false });
   const str = (k: string) => values[k] as string;
-  for (const [k, v] of Object.entries(values)) {
-    if (typeof v === "string" && v.startsWith("--")) throw new SetupError(`--${k} needs a value`);
-  }
   const port = positiveInt("--port", str("port"), 1, 65535);
   const edition = str("edition");
   if (edition !== "student" && edition !== "instructor") throw new SetupError(`--edition is student or instructor, got "${edition}"`);

@@ -13,6 +13,7 @@ import { request } from "http";
 import { createServer } from "net";
 import { delimiter, dirname, join } from "path";
 import { ROOT, SetupError, log } from "./project";
+import { parseArgs as parseUtilArgs, type ParseArgsConfig } from "util";
 
 export const HUB_CONFIG = join(ROOT, "jupyter", "hub", "jupyterhub_config.py");
 /** The project's venv (PyPI's JupyterHub 6) first; Debian's python3 (jupyterhub 3.0) as the fallback. */
@@ -253,10 +254,9 @@ export function runningProxy(state: string): ProxyInfo | undefined {
   return info;
 }
 
-/** The inodes of TCP sockets listening on `port` (any address), from /proc/net/tcp and tcp6. */
-function listeningInodes(port: number): Set<string> {
-  const inodes = new Set<string>();
-  const hex = port.toString(16).toUpperCase().padStart(4, "0");
+/** Every listening TCP socket of this machine (any address): its port and its inode, from /proc/net/tcp and tcp6. */
+function listeningSockets(): { port: number; inode: string }[] {
+  const sockets: { port: number; inode: string }[] = [];
   for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
     let text = "";
     try {
@@ -266,10 +266,15 @@ function listeningInodes(port: number): Set<string> {
     }
     for (const line of text.split("\n").slice(1)) {
       const f = line.trim().split(/\s+/);
-      if (f.length > 9 && f[1].endsWith(`:${hex}`) && f[3] === "0A") inodes.add(f[9]);
+      if (f.length > 9 && f[3] === "0A") sockets.push({ port: parseInt(f[1].split(":").pop()!, 16), inode: f[9] });
     }
   }
-  return inodes;
+  return sockets;
+}
+
+/** The inodes of TCP sockets listening on `port` (any address). */
+function listeningInodes(port: number): Set<string> {
+  return new Set(listeningSockets().filter((s) => s.port === port).map((s) => s.inode));
 }
 
 /** The TCP ports `pid` listens on (any address): none for a kernel on the ipc transport. */
@@ -287,20 +292,7 @@ export function tcpPortsOf(pid: number): number[] {
   } catch {
     return [];
   }
-  const ports: number[] = [];
-  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
-    let text = "";
-    try {
-      text = readFileSync(file, "utf8");
-    } catch {
-      continue;
-    }
-    for (const line of text.split("\n").slice(1)) {
-      const f = line.trim().split(/\s+/);
-      if (f.length > 9 && f[3] === "0A" && mine.has(f[9])) ports.push(parseInt(f[1].split(":").pop()!, 16));
-    }
-  }
-  return ports;
+  return listeningSockets().filter((s) => mine.has(s.inode)).map((s) => s.port);
 }
 
 /** The pids of the processes listening on TCP `port`: who really serves it. */
@@ -681,4 +673,26 @@ export class HubClient {
     if (!ok.includes(r.status)) throw new Error(`${method} ${path}: ${r.status} ${r.json?.message ?? r.text.slice(0, 300)}`);
     return r.json;
   }
+}
+
+/**
+ * node:util parseArgs for `npm run hub` and `hub:load`, strict, with their errors in words:
+ * an unknown option names the command's --help, and an option followed by another option
+ * instead of its value ("--port --start") is missing its value.
+ */
+export function parseHubOptions(command: string, config: ParseArgsConfig): Record<string, string | boolean | undefined> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseUtilArgs(config).values as Record<string, string | boolean | undefined>;
+  } catch (e) {
+    const m = /Unknown option '([^']+)'/.exec((e as Error).message);
+    if (m) throw new SetupError(`unknown option ${m[1]}; see npm run ${command} -- --help`);
+    const v = /Option '(?:-\w, )?(--[\w-]+)(?: <value>)?' argument (?:missing|is ambiguous)/.exec((e as Error).message);
+    if (v) throw new SetupError(`${v[1]} needs a value`);
+    throw new SetupError((e as Error).message);
+  }
+  for (const [k, v] of Object.entries(values)) {
+    if (typeof v === "string" && v.startsWith("--")) throw new SetupError(`--${k} needs a value`);
+  }
+  return values;
 }
