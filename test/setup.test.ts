@@ -11,8 +11,11 @@ import { join, relative } from "path";
 import { PROVIDED, ROOT, requirements } from "../scripts/lib/project";
 import { NEEDS } from "../scripts/setup";
 
-/** On Debian with Node and git: Essential/required packages (bash, coreutils, passwd, login) and those two. */
-const BASE = new Set(["node", "npm", "npx", "git", "bash", "sh", "cat", "mkdir", "rm", "cp", "useradd", "userdel", "groupdel", "apt-get", "dpkg"]);
+/**
+ * On Debian with Node and git: Essential/required packages and those two. coreutils (cat, chmod,
+ * chown, ...), util-linux (setsid), libc-bin (getent), passwd (useradd ...), login (nologin).
+ */
+const BASE = new Set(["node", "npm", "npx", "git", "bash", "sh", "cat", "mkdir", "rm", "cp", "chmod", "chown", "setsid", "getent", "nologin", "useradd", "userdel", "groupdel", "apt-get", "dpkg"]);
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
