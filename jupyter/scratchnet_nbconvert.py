@@ -63,6 +63,8 @@ class NumberedExecutePreprocessor(ExecutePreprocessor):
         except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
             cell.execution_count = number
             raise self._failure(cell, number, err) from None
+        # nbclient 0.11 copies the kernel's execution_count from its reply, which tslab leaves empty.
+        cell.execution_count = number
         for output in cell.outputs:
             if "execution_count" in output:
                 output["execution_count"] = number

@@ -47,6 +47,9 @@ function kernelsIn(dir: string): number[] {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      // A first kernel start builds the start-up snapshot in the background (launch.cjs
+      // --build-snapshot): not a kernel, and it ends by itself once the snapshot is written.
+      if (cmdline.includes("--build-snapshot")) continue;
       if (cmdline.includes("tslab") && readlinkSync(`/proc/${entry}/cwd`) === real) pids.push(Number(entry));
     } catch {
       // gone, or not ours to look at
