@@ -111,7 +111,7 @@ describe("the export", () => {
     const page = readFileSync(join(out, "00-escape.html"), "utf8");
     // nbconvert 7's lab template escapes the title but keeps quotes, harmless in an element's text.
     assert.ok(page.includes('<title>&lt;script&gt;alert("t")&lt;/script&gt; &amp; co</title>'), page.slice(0, 400));
-    const prompts = [...page.matchAll(/jp-InputPrompt[^>]*>In&nbsp;\[(\d*)\]:/g)].map((m) => m[1]);
+    const prompts = [...page.matchAll(/jp-InputPrompt[^>]*>In(?:&nbsp;|\s)\[(\d*)\]:/g)].map((m) => m[1]);
     assert.deepEqual(prompts, ["1", "2"], "code cells are numbered");
     for (const asset of ["plotly.min.js", "require.js", "jquery.min.js", "mathjax/MathJax.js"]) {
       assert.ok(existsSync(join(out, "assets", asset)), asset);

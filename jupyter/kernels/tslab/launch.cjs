@@ -86,7 +86,10 @@ function startFromSnapshot(blob) {
   // Jupyter gone (this process handed to another parent): take the kernel down, then go.
   const parent = process.ppid;
   const poll = setInterval(() => {
-    if (process.ppid !== parent) child.kill("SIGKILL");
+    if (process.ppid === parent) return;
+    // Asked by us, not a failed start: the exit handler must not fall back to a kernel here.
+    signalled = true;
+    child.kill("SIGKILL");
   }, 1000);
   poll.unref();
 }
