@@ -20,3 +20,6 @@ c.HTMLExporter.template_name = "scratchnet"
 c.HTMLExporter.mathjax_url = "assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
 c.HTMLExporter.require_js_url = "assets/require.js"
 c.HTMLExporter.jquery_url = "assets/jquery.min.js"
+
+# nbconvert 7 makes every output a Tab stop; those that show nothing lose it (scratchnet_nbconvert.py).
+c.NbConvertApp.postprocessor_class = "scratchnet_nbconvert.DropEmptyFocus"

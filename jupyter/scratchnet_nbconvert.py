@@ -24,6 +24,7 @@ from traitlets.config.loader import PyFileConfigLoader
 
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from nbconvert.exporters import SlidesExporter
+from nbconvert.postprocessors import PostProcessorBase
 from nbconvert.preprocessors import ExecutePreprocessor, Preprocessor
 
 SLIDES_CONFIG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "nbconvert_slides_config.py")
@@ -96,12 +97,46 @@ class NumberedExecutePreprocessor(ExecutePreprocessor):
         return NotebookCellError(message)
 
 
+def drop_empty_focus(html):
+    """nbconvert 7 gives every output tabindex="0" (so that wide ones scroll by keyboard). An output
+    that shows nothing (a cell whose output is only a <script>, such as the plotly.js loader) would
+    then be an invisible stop in the Tab order: it loses its tabindex. Outputs with text, a picture,
+    a plot or a widget keep theirs."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, features="html.parser")
+    changed = False
+    for elem in soup.select("div.jp-OutputArea-output[tabindex]"):
+        text = "".join(s for s in elem.find_all(string=True) if s.parent.name not in ("script", "style")).strip()
+        shown = text or elem.select_one("img, svg, canvas, iframe, video, table, [data-widget], div[id]")
+        if not shown:
+            del elem.attrs["tabindex"]
+            changed = True
+    return str(soup) if changed else html
+
+
+class DropEmptyFocus(PostProcessorBase):
+    """Applies drop_empty_focus to the page nbconvert has just written."""
+
+    def postprocess(self, input):
+        input = str(input)
+        with open(input, encoding="utf-8") as f:
+            html = f.read()
+        fixed = drop_empty_focus(html)
+        if fixed is not html:
+            partial = input + ".partial"
+            with open(partial, "w", encoding="utf-8") as f:
+                f.write(fixed)
+            os.replace(partial, input)
+
+
 def write_slides(nb, path, page=None):
     """Renders the executed notebook `nb` (left as it is) to a reveal.js deck at `path`, written whole or not at all."""
     config = PyFileConfigLoader(os.path.basename(SLIDES_CONFIG), os.path.dirname(SLIDES_CONFIG)).load_config()
     name = os.path.basename(path).removesuffix(".slides.html")
     resources = {"metadata": {"name": name}, "scratchnet": dict(page or {}, scripts=[])}
     body, _ = SlidesExporter(config=config).from_notebook_node(copy.deepcopy(nb), resources=resources)
+    body = drop_empty_focus(body)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     partial = path + ".partial"
     with open(partial, "w", encoding="utf-8") as f:
