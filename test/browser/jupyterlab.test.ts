@@ -17,17 +17,37 @@ import { startNotebookServer, type NotebookServer, type Ui } from "./notebook-se
 import { Chromium, Problems, guardedContext, launchChromium, screenshot, waitForPlots } from "./chromium";
 import { canvasImage, waitForWidgets } from "./widget-page";
 
+// `reset`: a fresh JupyterLab workspace. Without it JupyterLab reopens the tabs of the previous
+// test (01's notebook, still unrun) beside the one asked for.
 const url = (server: NotebookServer, ui: Ui, notebook: string) =>
-  `${server.base}/${ui === "lab" ? "lab/tree" : "notebooks"}/${encodeURIComponent(notebook)}?token=${server.token}`;
+  `${server.base}/${ui === "lab" ? "lab/tree" : "notebooks"}/${encodeURIComponent(notebook)}?${ui === "lab" ? "reset&" : ""}token=${server.token}`;
+
+/** The notebook on show: JupyterLab keeps the other tabs in the page, hidden. */
+const CURRENT = ".jp-NotebookPanel:not(.lm-mod-hidden)";
+
+/**
+ * An upstream bug of Notebook 7.6.5 with JupyterLab 4.6.6: every page of Notebook 7, its own file
+ * browser (/tree) included, throws this once while it loads, from the keyboard-shortcuts plugin
+ * of notebook_core.js (a pluginChanged handler reads the schema of a plugin the registry does not
+ * hold). Nothing of ours is involved (it happens with no user settings and no kernel), so it alone
+ * is let through, and only when it comes from that file. See TOOLCHAIN.md.
+ */
+const UPSTREAM = { message: "Cannot read properties of undefined (reading 'schema')", file: /\/static\/notebook\/notebook_core\.[0-9a-f]+\.js/ };
 
 /** Opens `notebook`, runs Run > Run All Cells from the menu bar, waits until every code cell has run. */
-async function runAll(chromium: Chromium, server: NotebookServer, ui: Ui, notebook: string): Promise<{ page: Page; problems: Problems }> {
+async function runAll(chromium: Chromium, server: NotebookServer, ui: Ui, notebook: string): Promise<{ page: Page; problems: Problems; upstream: string[] }> {
+  const upstream: string[] = [];
   const ws = server.base.replace("http", "ws");
   const local = (u: string) => u.startsWith(server.base) || u.startsWith(ws) || /^(data|blob):/.test(u) || u === "about:blank";
   const { page, problems } = await guardedContext(chromium.browser, local);
   const p = await page();
+  // Notebook 7's own error (UPSTREAM), taken out of the record by its message and its first frame.
+  p.on("pageerror", (e) => {
+    const firstFrame = (e.stack ?? "").split("\n").find((l) => l.trim().startsWith("at ")) ?? "";
+    if (ui === "notebook" && e.message === UPSTREAM.message && UPSTREAM.file.test(firstFrame)) upstream.push(e.message);
+  });
   await p.goto(url(server, ui, notebook));
-  await p.waitForSelector(".jp-Notebook .jp-CodeCell", { timeout: 60_000 });
+  await p.waitForSelector(`${CURRENT} .jp-CodeCell`, { timeout: 60_000 });
   // The kernel (tslab) is ready when the toolbar's indicator says idle.
   await p.waitForFunction(
     () =>
@@ -42,22 +62,26 @@ async function runAll(chromium: Chromium, server: NotebookServer, ui: Ui, notebo
   // assertClean reports the cell's error.
   await p.waitForFunction(
     () => {
-      const prompts = Array.from(document.querySelectorAll(".jp-CodeCell .jp-InputArea-prompt")).map((e) => e.textContent ?? "");
-      const failed = document.querySelector(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']");
+      const panel = document.querySelector(".jp-NotebookPanel:not(.lm-mod-hidden)");
+      const prompts = Array.from(panel?.querySelectorAll(".jp-CodeCell .jp-InputArea-prompt") ?? []).map((e) => e.textContent ?? "");
+      const failed = panel?.querySelector(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']");
       return prompts.length > 0 && (prompts.every((t) => /\[\d+\]/.test(t)) || (!!failed && !prompts.some((t) => t.includes("*"))));
     },
     null,
     // 06 takes about 2.5 minutes alone; several engineers share 2 cores
     { timeout: 600_000 },
   );
-  return { page: p, problems };
+  return { page: p, problems, upstream };
 }
 
 /** What every run must leave as it was: the notebook file, HOME, the page's own record. */
-async function assertClean(p: Page, problems: Problems, server: NotebookServer, notebook: string, original: string) {
-  const errors = await p.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").allTextContents();
+async function assertClean(p: Page, problems: Problems, upstream: string[], server: NotebookServer, notebook: string, original: string) {
+  const errors = await p.locator(`${CURRENT} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']`).allTextContents();
   assert.deepEqual(errors, [], "no cell wrote to stderr");
-  assert.deepEqual(problems.pageErrors, [], "no uncaught exception on the page");
+  // Every uncaught exception but Notebook 7's own (UPSTREAM), each of those taken out once.
+  const pageErrors = [...problems.pageErrors];
+  for (const m of upstream) pageErrors.splice(pageErrors.indexOf(m), 1);
+  assert.deepEqual(pageErrors, [], "no uncaught exception on the page");
   assert.deepEqual(problems.blockedRequests, [], "nothing outside 127.0.0.1 was asked for");
   assert.equal(readFileSync(join(NOTEBOOKS, notebook), "utf8"), original, "the notebook file was not saved");
   assert.deepEqual(readdirSync(server.home), [], "nothing was written to HOME");
@@ -129,7 +153,7 @@ for (const ui of ["lab", "notebook"] as const) {
 
     test(`01-neuron in ${name}: the plot, the formula, the widget, a ✓; a caption readable in the dark theme`, async () => {
       const before = original("01-neuron.ipynb");
-      const { page: p, problems } = await runAll(chromium, server, ui, "01-neuron.ipynb");
+      const { page: p, problems, upstream } = await runAll(chromium, server, ui, "01-neuron.ipynb");
       await assertNeuron(p);
       const light = await captionContrast(p);
       assert.ok(light.ratio >= 4.5, `light theme: caption ${light.color} on ${light.background}, ${light.ratio.toFixed(2)}:1`);
@@ -140,7 +164,7 @@ for (const ui of ["lab", "notebook"] as const) {
       const dark = await captionContrast(p);
       assert.ok(dark.ratio >= 4.5, `dark theme: caption ${dark.color} on ${dark.background}, ${dark.ratio.toFixed(2)}:1`);
       await screenshot(p, `${ui}-01-neuron-dark`);
-      await assertClean(p, problems, server, "01-neuron.ipynb", before);
+      await assertClean(p, problems, upstream, server, "01-neuron.ipynb", before);
       await p.context().close();
     });
 
@@ -148,7 +172,7 @@ for (const ui of ["lab", "notebook"] as const) {
       test("06's circle playground in JupyterLab 4: Train changes the picture", async () => {
         const notebook = "06-activations-and-optimizers.ipynb";
         const before = original(notebook);
-        const { page: p, problems } = await runAll(chromium, server, ui, notebook);
+        const { page: p, problems, upstream } = await runAll(chromium, server, ui, notebook);
         await waitForWidgets(p, 60_000);
         const root = p.locator(".jp-OutputArea [data-widget='circle-playground']").first();
         await root.scrollIntoViewIfNeeded();
@@ -159,7 +183,7 @@ for (const ui of ["lab", "notebook"] as const) {
         await root.getByRole("button", { name: /Pause/ }).click();
         assert.notEqual(await canvasImage(p, picture), untrained, "training redrew the network's output behind the rings");
         await screenshot(p, "lab-06-playground");
-        await assertClean(p, problems, server, notebook, before);
+        await assertClean(p, problems, upstream, server, notebook, before);
         await p.context().close();
       });
     }
