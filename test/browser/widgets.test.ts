@@ -165,6 +165,9 @@ describe("the widgets, offline in Chromium", () => {
           return Array.from(document.querySelectorAll(".reveal .slides > section")).indexOf(section as Element);
         });
         assert.ok(index >= 0, "the widget sits on a slide");
+        // reveal.js leaves the arrow keys to a focused form control (the previous widget's
+        // checkbox): the presenter clicks off it first, as here.
+        await p.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
         await p.keyboard.press("Home");
         for (let i = 0; i < index; i++) await p.keyboard.press("ArrowRight");
         await p.waitForFunction((i) => document.querySelectorAll(".reveal .slides > section")[i]?.classList.contains("present"), index);
