@@ -22,6 +22,7 @@ import { JUPYTER_STATE, NOTEBOOKS, ROOT, SetupError, ensureJupyter, jupyterEnv, 
 import { replaceDir } from "./lib/replace-dir";
 import { commandArgs } from "./lib/args";
 import { liteLink } from "./lib/lite-link";
+import { expectedSeconds, readSeconds, startProgress } from "./lib/progress";
 
 export interface ExportOptions {
   notebooksDir?: string;
@@ -38,6 +39,8 @@ export interface ExportOptions {
   executedDir?: string;
   /** Which edition the table of contents says this is, e.g. "student edition". */
   edition?: string;
+  /** What the progress lines (one every 5 s while notebooks run) start with (default "export"). */
+  label?: string;
   /**
    * Where to read and keep each notebook's last execution time, which sets the order notebooks
    * start in (longest first). Default: .jupyter/export-seconds.json for the course's own notebooks,
@@ -92,10 +95,17 @@ export async function exportSite(options: ExportOptions = {}): Promise<ExportRes
       return page;
     });
     const timingsFile = options.timingsFile !== undefined ? options.timingsFile : notebooksDir === resolve(NOTEBOOKS) ? TIMINGS_FILE : null;
-    const timings = timingsFile ? readTimings(timingsFile) : {};
+    const timings = timingsFile ? readSeconds(timingsFile) : {};
     const order = longestFirst(pages.map((p) => p.notebook), timings);
     const ordered = pages.some((p) => p.notebook in timings) ? " (longest first, by the last export's timings)" : "";
     log(`export: executing ${files.length} notebook(s), ${jobs} at a time${ordered}`);
+    // Executing takes minutes: a line every few seconds, with the time left when past runs give it.
+    const progress = startProgress({
+      label: options.label ?? "export",
+      total: pages.length,
+      expected: expectedSeconds(pages.map((p) => timings[p.notebook]), jobs),
+      write: log,
+    });
     await pool(pages, jobs, order, async (page, i) => {
       const t0 = Date.now();
       // The page's title and neighbours, for its navigation (jupyter/templates/scratchnet).
@@ -104,7 +114,8 @@ export async function exportSite(options: ExportOptions = {}): Promise<ExportRes
       page.error = await runNbconvert(python, files[i], build, page.slides, !!options.executedDir, { SCRATCHNET_PAGE: about, ...options.env });
       page.seconds = (Date.now() - t0) / 1000;
       log(`  ${page.error ? "FAILED" : "ok    "} ${page.notebook.padEnd(36)} ${page.seconds.toFixed(1).padStart(6)} s`);
-    });
+      progress.done();
+    }).finally(() => progress.stop());
     if (timingsFile) writeTimings(timingsFile, pages);
     const failed = pages.filter((p) => p.error);
     if (failed.length > 0) {
@@ -193,16 +204,6 @@ async function pool<T>(items: T[], size: number, order: number[], run: (item: T,
 /** Where the export keeps how long each notebook took last time (project-local state, not committed). */
 const TIMINGS_FILE = join(JUPYTER_STATE, "export-seconds.json");
 
-/** Seconds per notebook file name from the last export, or {} when there is none (or it is unreadable). */
-function readTimings(file: string): Record<string, number> {
-  try {
-    const json: unknown = JSON.parse(readFileSync(file, "utf8"));
-    return typeof json === "object" && json !== null ? (json as Record<string, number>) : {};
-  } catch {
-    return {};
-  }
-}
-
 /** The order to start notebooks in: longest first by the last export's timings; reading order for the rest. */
 export function longestFirst(names: string[], seconds: Record<string, number>): number[] {
   const known = (name: string) => (typeof seconds[name] === "number" && Number.isFinite(seconds[name]) ? seconds[name] : -1);
@@ -210,7 +211,7 @@ export function longestFirst(names: string[], seconds: Record<string, number>): 
 }
 
 function writeTimings(file: string, pages: PageResult[]): void {
-  const seconds = { ...readTimings(file) };
+  const seconds = { ...readSeconds(file) };
   for (const page of pages) if (!page.error) seconds[page.notebook] = page.seconds;
   try {
     mkdirSync(dirname(file), { recursive: true });

@@ -14,13 +14,14 @@
  * memory per student (the server and its kernel, RSS and PSS), CPU per kernel start, failures.
  */
 import { execFileSync } from "child_process";
-import { mkdirSync, writeFileSync } from "fs";
+import { mkdirSync, readFileSync, writeFileSync } from "fs";
 import { cpus, freemem, loadavg, totalmem } from "os";
 import { join, resolve } from "path";
 import { ROOT, SetupError, log } from "./lib/project";
 import { HubClient, isRoot, parseHubOptions, sleep } from "./lib/hub";
 import { SIZING_HEADER, sizingRow } from "./lib/hub-report";
 import { TestHub } from "./lib/hub-harness";
+import { startProgress } from "./lib/progress";
 import { hubUserProcesses, kernelProcess } from "./lib/hub-procs";
 import { Student, codeCells, neuronProblems, requireWebSocket, withOutputs } from "./lib/hub-student";
 
@@ -215,6 +216,22 @@ async function main(): Promise<void> {
   }
 }
 
+/** The report's path without its extension: one per class size and notebook, replaced by each run. */
+function reportBase(args: Args): string {
+  const which = args.notebook === "01-neuron.ipynb" ? "" : `-${args.notebook.replace(/\.ipynb$/, "")}`;
+  return join(args.out, `hub-load-${args.students}${which}`);
+}
+
+/** How long the last run of this size took (its report's wallS), for the time left; undefined without one. */
+function lastWallSeconds(args: Args): number | undefined {
+  try {
+    const wallS: unknown = JSON.parse(readFileSync(`${reportBase(args)}.json`, "utf8")).wallS;
+    return typeof wallS === "number" && Number.isFinite(wallS) ? wallS : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function loadTest(args: Args, admin: HubClient): Promise<void> {
   const prefix = "load-";
   const started = new Date().toISOString();
@@ -228,9 +245,12 @@ async function loadTest(args: Args, admin: HubClient): Promise<void> {
   const measured = new Promise<void>((r) => (measure = r));
   let peakMem = 0;
   const sampler = setInterval(() => (peakMem = Math.max(peakMem, memUsedMiB())), 1000);
+  // Minutes for a whole class: a line every 5 s, with the time left when this size ran before.
+  const progress = startProgress({ label: "hub:load", total: names.length, unit: "students", expected: lastWallSeconds(args), write: log });
   const runs = names.map((name, i) =>
     oneStudent(admin, name, args, i * args.stagger * 1000, barrier, measured, () => {
       finished++;
+      progress.done();
       if (finished === names.length) measure();
     }),
   );
@@ -240,7 +260,7 @@ async function loadTest(args: Args, admin: HubClient): Promise<void> {
   while (Date.now() < deadline && !(await allCreated(admin, names))) await sleep(200);
   release();
   const t0 = Date.now();
-  const outcomes = await Promise.all(runs);
+  const outcomes = await Promise.all(runs).finally(() => progress.stop());
   clearInterval(sampler);
   const wallS = (Date.now() - t0) / 1000;
   const afterMem = memUsedMiB();
@@ -273,8 +293,7 @@ async function loadTest(args: Args, admin: HubClient): Promise<void> {
     results,
   };
   mkdirSync(args.out, { recursive: true });
-  const which = args.notebook === "01-neuron.ipynb" ? "" : `-${args.notebook.replace(/\.ipynb$/, "")}`;
-  const base = join(args.out, `hub-load-${args.students}${which}`);
+  const base = reportBase(args);
   writeFileSync(`${base}.json`, JSON.stringify(report, null, 2) + "\n");
   writeFileSync(`${base}.md`, markdown(report));
   process.stderr.write(markdown(report));

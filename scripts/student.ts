@@ -6,7 +6,7 @@
  * site and slides as `npm run export`, executed from the student notebooks: every check there
  * prints "not done yet" and every other cell runs. --no-site writes the notebooks only (seconds).
  * The notebooks stay inside the project so that `import ... from "scratchnet"` resolves.
- * Executing the site takes minutes, so a progress line comes every few seconds, with the time
+ * Executing the site takes minutes, so the export prints a progress line every few seconds, with the time
  * left estimated from the last student build's timings (.jupyter/student-export-seconds.json).
  */
 import { mkdirSync, rmSync, writeFileSync } from "fs";
@@ -17,7 +17,6 @@ import { nbformatJson } from "./clean-notebooks";
 import { exportSite } from "./export";
 import { listNotebooks, readNotebook } from "./lib/notebooks";
 import { JUPYTER_STATE, NOTEBOOKS, ROOT, SetupError, buildLibrary, linkLibrary } from "./lib/project";
-import { expectedSeconds, readSeconds, startProgress } from "./lib/progress";
 import { Exercise, MarkerError, studentNotebook } from "./lib/student";
 import { replaceDir } from "./lib/replace-dir";
 
@@ -113,25 +112,9 @@ async function main(): Promise<void> {
   process.stderr.write(`student: ${written.length} notebook(s) in ${where}/\n`);
   if (!args.site) return;
   const jobs = Number(process.env.SCRATCHNET_EXPORT_JOBS) || Math.min(2, cpus().length);
-  const past = readSeconds(STUDENT_TIMINGS);
-  const progress = startProgress({
-    label: "student",
-    total: written.length,
-    expected: expectedSeconds(written.map((w) => past[w.notebook]), jobs),
+  const result = await exportSite({
+    notebooksDir, outDir: join(out, "site"), edition: "student edition", jobs, timingsFile: STUDENT_TIMINGS, label: "student",
   });
-  let result;
-  try {
-    result = await exportSite({
-      notebooksDir, outDir: join(out, "site"), edition: "student edition", jobs, timingsFile: STUDENT_TIMINGS,
-      log: (line) => {
-        process.stderr.write(line + "\n");
-        // The export logs one "ok" or "FAILED" line per notebook as it finishes.
-        if (/^\s*(ok|FAILED)\s/.test(line)) progress.done();
-      },
-    });
-  } finally {
-    progress.stop();
-  }
   const site = relative(process.cwd(), result.outDir) || ".";
   if (!result.ok) {
     for (const page of result.pages.filter((p) => p.error)) process.stderr.write(`\n${page.error}`);

@@ -63,6 +63,7 @@ describe("progress of a long run", () => {
     assert.equal(progressLine("student", 130, 9, 10, 120), "student: 2 min 10 s, 9 of 10 notebooks done, 10 s longer than the last run took");
     assert.equal(progressLine("student", 120.4, 9, 10, 120), "student: 2 min 00 s, 9 of 10 notebooks done, about 0 s left");
     assert.equal(progressLine("student", 5, 0, 10), "student: 5 s, 0 of 10 notebooks done (no past run to estimate the time left from)");
+    assert.equal(progressLine("hub:load", 30, 4, 30, 67, "students"), "hub:load: 30 s, 4 of 30 students done, about 37 s left");
   });
 
   test("a line at every tick until stopped, counting what is done; 5 s apart by default", () => {

@@ -1,6 +1,7 @@
 /**
- * Progress for long work that runs several jobs at once (executing notebooks): a line every few
- * seconds with the time spent, how many are done, and the time left when past runs give one.
+ * Progress for long work that runs several jobs at once (executing notebooks, a class of simulated
+ * students): a line every few seconds with the time spent, how many are done, and the time left
+ * when past runs give one.
  * Silence for two minutes looks like a hang; a line every few seconds says it is still working.
  */
 import { readFileSync } from "fs";
@@ -37,12 +38,12 @@ export function duration(seconds: number): string {
 }
 
 /**
- * One progress line. With an estimate from past runs, the time left is the estimate minus the
+ * One progress line, counting `unit` (notebooks, students). With an estimate from past runs, the time left is the estimate minus the
  * time spent; past the estimate it says so rather than counting below zero.
  * @example progressLine("student", 40, 3, 10, 120) // "student: 40 s, 3 of 10 notebooks done, about 1 min 20 s left"
  */
-export function progressLine(label: string, elapsed: number, done: number, total: number, expected?: number): string {
-  const head = `${label}: ${duration(elapsed)}, ${done} of ${total} notebooks done`;
+export function progressLine(label: string, elapsed: number, done: number, total: number, expected?: number, unit = "notebooks"): string {
+  const head = `${label}: ${duration(elapsed)}, ${done} of ${total} ${unit} done`;
   if (expected === undefined) return `${head} (no past run to estimate the time left from)`;
   // Whole seconds, so that the line never says "0 s longer".
   if (Math.round(elapsed - expected) <= 0) return `${head}, about ${duration(expected - elapsed)} left`;
@@ -70,6 +71,8 @@ function everyMs(ms: number, tick: () => void): () => void {
 export function startProgress(options: {
   label: string;
   total: number;
+  /** What is counted (default "notebooks"). */
+  unit?: string;
   expected?: number;
   everyMs?: number;
   write?: (line: string) => void;
@@ -81,7 +84,7 @@ export function startProgress(options: {
   const started = now();
   let finished = 0;
   const cancel = (options.schedule ?? everyMs)(options.everyMs ?? 5000, () => {
-    write(progressLine(options.label, (now() - started) / 1000, finished, options.total, options.expected));
+    write(progressLine(options.label, (now() - started) / 1000, finished, options.total, options.expected, options.unit));
   });
   return {
     done: () => void finished++,

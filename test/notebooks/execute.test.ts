@@ -118,11 +118,11 @@ describe("the export", () => {
     }
   });
 
-  test("keeps each notebook's time in the timings file, and starts the longest first next time", async () => {
+  test("keeps each notebook's time in the timings file, starts the longest first next time, and says how far it got every 5 s", async () => {
     const nbs = join(work, "timed");
     mkdirSync(nbs);
     writeNotebook(nbs, "01-quick.ipynb", [["markdown", "# Quick"], ["code", "1 + 1"]]);
-    writeNotebook(nbs, "02-slow.ipynb", [["markdown", "# Slow"], ["code", "const t0 = Date.now();\nwhile (Date.now() - t0 < 1500) {}"]]);
+    writeNotebook(nbs, "02-slow.ipynb", [["markdown", "# Slow"], ["code", "const t0 = Date.now();\nwhile (Date.now() - t0 < 5500) {}"]]);
     const timingsFile = join(work, "timings", "export-seconds.json");
     const lines: string[] = [];
     const first = await exportSite({ notebooksDir: nbs, outDir: join(work, "site-timed"), python, timingsFile, jobs: 1, log: (l) => lines.push(l) });
@@ -131,6 +131,8 @@ describe("the export", () => {
     assert.deepEqual(Object.keys(seconds).sort(), ["01-quick.ipynb", "02-slow.ipynb"]);
     assert.ok(seconds["02-slow.ipynb"] > seconds["01-quick.ipynb"], JSON.stringify(seconds));
     assert.ok(lines.every((l) => !l.includes("longest first")), "the first export has no timings to go by");
+    // The slow notebook alone keeps the export busy past 5 s: at least one progress line.
+    assert.ok(lines.some((l) => /^export: (\d+ min )?\d+ s, [012] of 2 notebooks done \(no past run to estimate the time left from\)$/.test(l)), lines.join("\n"));
 
     lines.length = 0;
     const second = await exportSite({ notebooksDir: nbs, outDir: join(work, "site-timed"), python, timingsFile, jobs: 1, log: (l) => lines.push(l) });
@@ -138,6 +140,7 @@ describe("the export", () => {
     assert.ok(lines.some((l) => l.includes("longest first, by the last export's timings")), lines.join("\n"));
     const started = lines.filter((l) => /\.ipynb/.test(l)).map((l) => l.trim().split(/\s+/)[1]);
     assert.deepEqual(started, ["02-slow.ipynb", "01-quick.ipynb"], "with one job, the slow notebook ran first");
+    assert.ok(lines.some((l) => /^export: (\d+ min )?\d+ s, [012] of 2 notebooks done, (about .* left|.* longer than the last run took)$/.test(l)), "now with the time left: " + lines.join("\n"));
     assert.deepEqual(second.pages.map((p) => p.notebook), ["01-quick.ipynb", "02-slow.ipynb"], "pages keep the reading order");
   });
 });
