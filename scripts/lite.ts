@@ -18,9 +18,9 @@ import { createServer, Server } from "http";
 import { build, Plugin } from "esbuild";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
-import { basename, join, resolve } from "path";
+import { basename, dirname, join, resolve } from "path";
 import { listNotebooks, readNotebook, titleAndSummary } from "./lib/notebooks";
-import { NOTEBOOKS, ROOT, SetupError, buildLibrary } from "./lib/project";
+import { NOTEBOOKS, ROOT, SetupError, buildLibrary, findJupyter } from "./lib/project";
 import { plotlyBundle } from "../src/show/plot";
 import { writeStudentNotebooks } from "./student";
 
@@ -28,8 +28,6 @@ export const LITE_SITE = join(ROOT, "lite-site");
 const KERNEL = join(ROOT, "lite", "kernel");
 const RUNTIME = join(ROOT, "lite", "runtime");
 const VENV = join(ROOT, ".venv");
-/** The PyPI pins the build needs in .venv (jupyter/requirements.txt is another file's business). */
-export const LITE_PIP = ["jupyterlite-core==0.8.6", "jupyterlab==4.6.6"];
 
 export type Edition = "full" | "student";
 
@@ -49,20 +47,16 @@ function run(cmd: string, args: string[], cwd = ROOT): void {
   execFileSync(cmd, args, { cwd, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, PATH: `${join(VENV, "bin")}:${process.env.PATH}` } });
 }
 
-/** .venv with jupyterlite-core and jupyterlab (from PyPI), made if missing. */
-function ensureVenv(): void {
-  if (existsSync(join(VENV, "bin", "jupyter-lite")) && existsSync(join(jupyterlabStaging(), "package.json"))) {
-    try {
-      execFileSync(join(VENV, "bin", "jupyter-lite"), ["--version"], { stdio: "ignore" });
-      return;
-    } catch {
-      // A .venv made again over this one by another Python (Debian's, by `npm run setup`) cannot start.
-      throw new SetupError(`lite: ${VENV} no longer runs (was it re-made with another Python?): remove it and run npm run lite again`);
-    }
+/**
+ * The project's .venv (jupyter/requirements.txt, pinned by constraints.txt: JupyterLab and
+ * jupyterlite-core), made or brought up to date by the same set-up as every other command.
+ * JupyterLite exists only on PyPI: without it there is no lite build, and the error says so.
+ */
+async function ensureVenv(): Promise<void> {
+  const jupyter = await findJupyter();
+  if (jupyter.flavour !== "pypi" || !existsSync(join(dirname(jupyter.python), "jupyter-lite")) || !existsSync(join(jupyterlabStaging(), "package.json"))) {
+    throw new SetupError(`lite: jupyterlite-core and JupyterLab come from PyPI into .venv (jupyter/requirements.txt), and this machine has ${jupyter.python} (${jupyter.why}): run npm run lite where PyPI can be reached`);
   }
-  log(`installing ${LITE_PIP.join(" ")} into .venv`);
-  if (!existsSync(join(VENV, "bin", "pip"))) run("python3", ["-m", "venv", VENV]);
-  run(join(VENV, "bin", "pip"), ["install", "-q", ...LITE_PIP]);
 }
 
 function jupyterlabStaging(): string {
@@ -259,7 +253,7 @@ document.getElementById("reset").addEventListener("click", async function () {
 
 export async function buildLite(options: { out?: string; only?: Edition } = {}): Promise<string> {
   const out = resolve(options.out ?? LITE_SITE);
-  ensureVenv();
+  await ensureVenv();
   if (!existsSync(join(ROOT, "dist", "widgets.js"))) buildLibrary();
   const extension = buildKernelExtension();
   mkdirSync(out, { recursive: true });
