@@ -39,11 +39,11 @@ interface Timing {
   allMs: number;
 }
 
-/** How each UI shows cells: the classic Notebook (tslab) or JupyterLite's Notebook 7. */
+/** How each UI shows cells: both are Notebook 7, npm start's (tslab) and JupyterLite's. */
 /** An error's first line, "Name: message" (stderr also carries warnings that notebooks print on purpose). */
 const ERROR_LINE = "^\\s*[A-Za-z]*(Error|Exception|Restart|Interrupt)\\b[^\\n]*:";
 const UI = {
-  tslab: { cell: ".code_cell", prompt: ".input_prompt", output: ".output_area .output_subarea", error: ".output_area .output_error, .output_area .output_stderr", errorLine: ERROR_LINE },
+  tslab: { cell: ".jp-CodeCell", prompt: ".jp-InputPrompt", output: ".jp-OutputArea-output", error: '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]', errorLine: ERROR_LINE },
   lite: { cell: ".jp-CodeCell", prompt: ".jp-InputPrompt", output: ".jp-OutputArea-output", error: '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]', errorLine: ERROR_LINE },
 };
 type Kind = keyof typeof UI;
@@ -77,7 +77,7 @@ describe("speed: the lite kernel against tslab, same Chromium, same notebooks", 
   before(async () => {
     if (!existsSync(join(SITE, "index.html"))) await buildLite({ out: SITE });
     staticServer = await serveStatic(SITE, 9420);
-    notebook = await startNotebookServer("lab", 9421);
+    notebook = await startNotebookServer("notebook", 9421);
     chromium = await launchChromium();
   });
   after(async () => {
@@ -92,6 +92,26 @@ describe("speed: the lite kernel against tslab, same Chromium, same notebooks", 
     process.stderr.write(`lite speed (ms, lite / tslab):\n${JSON.stringify(ratios, null, 2)}\n`);
   });
 
+  /** Run > Run All Cells from the menu (both are Notebook 7), then for 05 one more cell: the timed fit. */
+  async function runAllAndFit(p: Page, name: string, kind: Kind, t0: number): Promise<void> {
+    await p.getByRole("menuitem", { name: "Run", exact: true }).click();
+    await p.click('li[data-command="runmenu:run-all"]');
+    const t = await waitRunAll(p, kind, t0);
+    record(`${name} first result`, kind, t.firstMs);
+    record(`${name} Run All`, kind, t.allMs);
+    if (name === "05-circle-classifier.ipynb") {
+      const cells = p.locator(".jp-Notebook .jp-Cell");
+      await cells.nth((await cells.count()) - 1).locator(".jp-Cell-inputWrapper").click();
+      await p.keyboard.press("Escape");
+      await p.keyboard.press("b");
+      await p.keyboard.press("Enter");
+      await p.keyboard.insertText(FIT_CELL);
+      await p.keyboard.press("Shift+Enter");
+      const out = await p.waitForFunction(() => /fit ms ([\d.]+)/.exec(document.body.innerText)?.[1], null, { timeout: 120_000 });
+      record("one fit of the circles (300 epochs)", kind, Number(await out.jsonValue()));
+    }
+  }
+
   for (const name of NOTEBOOKS_TIMED) {
     test(`${name}: first result and Run All, tslab then lite`, async () => {
       const original = readFileSync(join(NOTEBOOKS, name), "utf8");
@@ -100,21 +120,9 @@ describe("speed: the lite kernel against tslab, same Chromium, same notebooks", 
         const p = await page();
         const t0 = Date.now();
         await p.goto(`${notebook.base}/notebooks/${encodeURIComponent(name)}?token=${notebook.token}`);
-        await p.waitForFunction(() => (window as any).Jupyter?.notebook?.kernel?.is_connected?.(), null, { timeout: 60_000, polling: 20 });
-        await p.evaluate(() => (window as any).Jupyter.notebook.set_autosave_interval(0));
-        await p.evaluate(() => (window as any).Jupyter.notebook.execute_all_cells());
-        const t = await waitRunAll(p, "tslab", t0);
-        record(`${name} first result`, "tslab", t.firstMs);
-        record(`${name} Run All`, "tslab", t.allMs);
-        if (name === "05-circle-classifier.ipynb") {
-          await p.evaluate((src) => {
-            const nb = (window as any).Jupyter.notebook;
-            nb.insert_cell_at_bottom("code").set_text(src);
-            nb.execute_cells([nb.ncells() - 1]);
-          }, FIT_CELL);
-          const out = await p.waitForFunction(() => /fit ms ([\d.]+)/.exec(document.body.innerText)?.[1], null, { timeout: 120_000 });
-          record("one fit of the circles (300 epochs)", "tslab", Number(await out.jsonValue()));
-        }
+        await p.waitForSelector(".jp-Notebook .jp-CodeCell", { timeout: 60_000 });
+        await p.waitForFunction(() => document.querySelector(".jp-Notebook-ExecutionIndicator")?.getAttribute("data-status") === "idle", null, { timeout: 60_000, polling: 20 });
+        await runAllAndFit(p, name, "tslab", t0);
         await p.close();
       }
       {
@@ -123,22 +131,7 @@ describe("speed: the lite kernel against tslab, same Chromium, same notebooks", 
         const t0 = Date.now();
         await p.goto(`${LITE}full/notebooks/index.html?path=${name}`);
         await p.waitForSelector(".jp-Notebook .jp-CodeCell", { timeout: 60_000 });
-        await p.getByRole("menuitem", { name: "Run", exact: true }).click();
-        await p.click('li[data-command="runmenu:run-all"]');
-        const t = await waitRunAll(p, "lite", t0);
-        record(`${name} first result`, "lite", t.firstMs);
-        record(`${name} Run All`, "lite", t.allMs);
-        if (name === "05-circle-classifier.ipynb") {
-          const cells = p.locator(".jp-Notebook .jp-Cell");
-          await cells.nth((await cells.count()) - 1).locator(".jp-Cell-inputWrapper").click();
-          await p.keyboard.press("Escape");
-          await p.keyboard.press("b");
-          await p.keyboard.press("Enter");
-          await p.keyboard.insertText(FIT_CELL);
-          await p.keyboard.press("Shift+Enter");
-          const out = await p.waitForFunction(() => /fit ms ([\d.]+)/.exec(document.body.innerText)?.[1], null, { timeout: 120_000 });
-          record("one fit of the circles (300 epochs)", "lite", Number(await out.jsonValue()));
-        }
+        await runAllAndFit(p, name, "lite", t0);
         await p.close();
       }
       assert.equal(readFileSync(join(NOTEBOOKS, name), "utf8"), original, "the notebook file was not saved");
