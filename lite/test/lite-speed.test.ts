@@ -39,17 +39,15 @@ interface Timing {
   allMs: number;
 }
 
-/** How each UI shows cells: both are Notebook 7, npm start's (tslab) and JupyterLite's. */
 /** An error's first line, "Name: message" (stderr also carries warnings that notebooks print on purpose). */
 const ERROR_LINE = "^\\s*[A-Za-z]*(Error|Exception|Restart|Interrupt)\\b[^\\n]*:";
-const UI = {
-  tslab: { cell: ".jp-CodeCell", prompt: ".jp-InputPrompt", output: ".jp-OutputArea-output", error: '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]', errorLine: ERROR_LINE },
-  lite: { cell: ".jp-CodeCell", prompt: ".jp-InputPrompt", output: ".jp-OutputArea-output", error: '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]', errorLine: ERROR_LINE },
-};
-type Kind = keyof typeof UI;
+/** How both sides show cells: npm start's Notebook 7 (tslab) and JupyterLite's are the same UI. */
+const UI = { cell: ".jp-CodeCell", prompt: ".jp-InputPrompt", output: ".jp-OutputArea-output", error: '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]', errorLine: ERROR_LINE };
+/** Which kernel a timing belongs to. */
+type Kind = "tslab" | "lite";
 
 async function waitRunAll(p: Page, kind: Kind, t0: number): Promise<Timing> {
-  const ui = UI[kind];
+  const ui = UI;
   await p.waitForFunction((ui) => document.querySelector(`${ui.cell} ${ui.output}`) !== null, ui, { timeout: 120_000, polling: 20 });
   const firstMs = Date.now() - t0;
   await p.waitForFunction(

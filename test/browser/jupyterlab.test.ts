@@ -61,13 +61,13 @@ async function runAll(chromium: Chromium, server: NotebookServer, ui: Ui, notebo
   // Done when every code cell has run, or when one failed: JupyterLab then stops the run, and
   // assertClean reports the cell's error.
   await p.waitForFunction(
-    () => {
-      const panel = document.querySelector(".jp-NotebookPanel:not(.lm-mod-hidden)");
+    (current) => {
+      const panel = document.querySelector(current);
       const prompts = Array.from(panel?.querySelectorAll(".jp-CodeCell .jp-InputArea-prompt") ?? []).map((e) => e.textContent ?? "");
       const failed = panel?.querySelector(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']");
       return prompts.length > 0 && (prompts.every((t) => /\[\d+\]/.test(t)) || (!!failed && !prompts.some((t) => t.includes("*"))));
     },
-    null,
+    CURRENT,
     // 06 takes about 2.5 minutes alone; several engineers share 2 cores
     { timeout: 600_000 },
   );
