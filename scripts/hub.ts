@@ -90,18 +90,10 @@ export const HELP = `npm run hub [-- options]: the course for a class on Jupyter
 Passwords: SCRATCHNET_HUB_PASSWORD (the class's, at least ${MIN_PASSWORD} characters) and
 SCRATCHNET_HUB_ADMIN_PASSWORD; each is generated (kept in .hub/) when not set.`;
 
-export interface HubArgs {
-  port: number;
+/** The command's options: the class's settings (documented on HubSettings) and what to do. */
+export interface HubArgs extends Pick<HubSettings, "port" | "admin" | "maxServers" | "maxSpawns" | "maxStudents" | "cullMinutes" | "memoryMiB" | "nproc" | "nice"> {
   listen: string;
   edition: "student" | "instructor";
-  admin: string;
-  maxServers: number;
-  maxSpawns: number;
-  maxStudents: number;
-  cullMinutes: number;
-  memoryMiB: number;
-  nproc: number;
-  nice: number;
   log?: string;
   stop: boolean;
   reset: boolean;
