@@ -155,6 +155,8 @@ async function main(): Promise<void> {
   const failed = runs.filter((x) => x.status !== "ok");
   if (failed.length) throw new Error(`bench:start: a first cell failed: ${failed.map((x) => `${x.label}: ${x.status} ${x.output}`).join("; ")}`);
   const rows = summarise(runs, KERNELS.map((k) => k.label));
+  // The peer's own start cost moves with its versions (ipykernel 7 starts heavier than 6): say which.
+  const peer = spawnSync(python, ["-c", "import sys, ipykernel, numpy; print(f'Python {sys.version.split()[0]}, ipykernel {ipykernel.__version__}, NumPy {numpy.__version__}')"], { encoding: "utf8" }).stdout.trim();
   const loadAtEnd = loadavg();
   const date = new Date().toISOString().replace(/\.\d+Z$/, "Z");
   const table = renderTable(rows);
@@ -167,14 +169,14 @@ async function main(): Promise<void> {
     `Median of ${o.starts} starts of each kernel, taking turns, through jupyter_client (\`npm run bench:start\`). Ready: from start_kernel to the first kernel_info reply. ` +
       "First cell: ours imports scratchnet and runs one neuron; IPython's imports NumPy and computes the same neuron. " +
       "CPU: user + system time of the kernel's processes (the launcher and the kernel it starts); other work on the machine stretches wall times, not these. " +
-      "Memory: resident set of those processes after the first cell.",
+      `Memory: resident set of those processes after the first cell. IPython: ${peer} (${python}).`,
     "",
     table,
     "",
   ].join("\n");
   mkdirSync(o.outDir, { recursive: true });
   writeFileSync(join(o.outDir, "start.md"), md);
-  writeFileSync(join(o.outDir, "start.json"), JSON.stringify({ date, loadAtStart, loadAtEnd, starts: o.starts, rows, runs }, null, 2) + "\n");
+  writeFileSync(join(o.outDir, "start.json"), JSON.stringify({ date, loadAtStart, loadAtEnd, starts: o.starts, peer, rows, runs }, null, 2) + "\n");
   process.stdout.write(table + "\n");
   log(`bench:start: wrote ${join(o.outDir, "start.md")} and start.json`);
 }
