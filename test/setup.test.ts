@@ -15,7 +15,7 @@ import { NEEDS } from "../scripts/setup";
  * On Debian with Node and git: Essential/required packages and those two. coreutils (cat, chmod,
  * chown, ...), util-linux (setsid), libc-bin (getent), passwd (useradd ...), login (nologin).
  */
-const BASE = new Set(["node", "npm", "npx", "git", "bash", "sh", "cat", "mkdir", "rm", "cp", "chmod", "chown", "setsid", "getent", "nologin", "useradd", "userdel", "groupdel", "apt-get", "dpkg"]);
+const BASE = new Set(["node", "npm", "npx", "git", "bash", "sh", "cat", "env", "mkdir", "rm", "cp", "chmod", "chown", "setsid", "getent", "nologin", "useradd", "userdel", "groupdel", "apt-get", "dpkg"]);
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
