@@ -227,7 +227,7 @@ describe("JupyterLite: the course in the browser, from a static folder", () => {
     assertClean(problems, missing);
   });
 
-  // The other seven, each in a fresh page: Run All ends with every cell numbered and none failed.
+  // The other eight, each in a fresh page: Run All ends with every cell numbered and none failed.
   for (const notebook of ["00-setup-check", "02-network", "03-loss", "05-circle-classifier", "06-activations-and-optimizers", "07-handwritten-digits", "08-from-scratch-to-tensorflow", "09-autograd"]) {
     test(`${notebook}: Run All in the page, no cell fails`, async () => {
       const { page, problems } = await guardedContext(chromium.browser, local);
