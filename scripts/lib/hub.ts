@@ -620,6 +620,15 @@ export function tmpFilesOf(uid: number): string[] {
   return found;
 }
 
+/** What one request to the hub (or a server behind its proxy) answered. */
+export interface HubAnswer {
+  status: number;
+  json: any;
+  text: string;
+  /** The Location header of a redirect, which says who answered and why. */
+  location?: string;
+}
+
 /** A small client for the hub's REST API and the users' servers behind the proxy. */
 export class HubClient {
   constructor(
@@ -635,7 +644,7 @@ export class HubClient {
    * to 3 times for idempotent methods (GET, PUT, DELETE), as a browser retries them, and recorded
    * in `retries`; otherwise it is thrown with its cause.
    */
-  async request(method: string, path: string, body?: unknown, token = this.token): Promise<{ status: number; json: any; text: string }> {
+  async request(method: string, path: string, body?: unknown, token = this.token): Promise<HubAnswer> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.once(method, path, body, token);
@@ -649,7 +658,7 @@ export class HubClient {
     }
   }
 
-  private async once(method: string, path: string, body: unknown, token: string): Promise<{ status: number; json: any; text: string }> {
+  private async once(method: string, path: string, body: unknown, token: string): Promise<HubAnswer> {
     const res = await fetch(this.base + path, {
       method,
       headers: { Authorization: `token ${token}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
@@ -664,7 +673,7 @@ export class HubClient {
     } catch {
       // not JSON
     }
-    return { status: res.status, json, text };
+    return { status: res.status, json, text, location: res.headers.get("location") ?? undefined };
   }
 
   /** Like request, but throws with the hub's message unless the status is one of `ok`. */

@@ -196,13 +196,15 @@ describe("a class on the hub", () => {
     const fay = await Student.create(hub.admin, OVER);
     const t0 = Date.now();
     const r = await fay.client.request("POST", `/hub/api/users/${OVER}/server`);
-    assert.equal(r.status, 429, r.text);
+    assert.equal(r.status, 429, `${r.status} ${r.location ?? ""} ${r.text}\nthe hub's log ends:\n${tail(hub.log, 3000)}`);
     assert.match(r.json.message, /Active user limit exceeded/);
     assert.ok(Date.now() - t0 < 10_000, "the answer comes at once, not after a hang");
     const page = await login(OVER, hub.password);
+    assert.equal(page.status, 302, `${OVER}'s login: ${page.body.slice(0, 500)}\nthe hub's log ends:\n${tail(hub.log, 3000)}`);
+    assert.match(page.cookie, /jupyterhub-hub-login=/);
     const spawn = await fetch(`${hub.base}/hub/spawn`, { headers: { Cookie: page.cookie }, redirect: "manual" });
     const html = await spawn.text();
-    assert.equal(spawn.status, 429);
+    assert.equal(spawn.status, 429, `the spawn page: ${spawn.status} ${spawn.headers.get("location") ?? ""}\nthe hub's log ends:\n${tail(hub.log, 3000)}`);
     assert.match(html, /The class is full for the moment: this hub runs at most 5 notebook\s+servers at once/);
     console.log("# bad inputs: 1 (a sixth server on a hub limited to five)");
   });
