@@ -54,7 +54,7 @@ interface CellResult {
 }
 
 /** Runs cells in a fresh kernel (kernel_driver.py) with extra environment; resolves to its cells and log. */
-function runKernel(cells: string[], env: Record<string, string>): Promise<{ cells: CellResult[]; alive: boolean; log: string }> {
+function runKernel(cells: string[], env: Record<string, string>, cwd = NOTEBOOKS): Promise<{ cells: CellResult[]; alive: boolean; log: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(python, [DRIVER], { env: jupyterEnv(env), stdio: ["pipe", "pipe", "pipe"] });
     let out = "", err = "";
@@ -62,7 +62,7 @@ function runKernel(cells: string[], env: Record<string, string>): Promise<{ cell
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
     child.on("error", reject);
     child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`kernel_driver.py exited ${code}: ${err}`))));
-    child.stdin.end(JSON.stringify({ cwd: NOTEBOOKS, timeout: 120, cells }));
+    child.stdin.end(JSON.stringify({ cwd, timeout: 120, cells }));
   });
 }
 
@@ -111,6 +111,40 @@ test("a kernel from the snapshot gives the same outputs as one without: values, 
     assert.equal(text(withSnapshot.cells[i]), text(without.cells[i]), `cell ${i + 1}'s outputs`);
   }
   assert.equal(withSnapshot.alive, true);
+});
+
+test("a notebook in another folder, with a package installed after a failed import: both kernels work where the notebook is, and find the package", async () => {
+  // The snapshot is built in notebooks/; this notebook is elsewhere, as a student's is on the hub.
+  // Its first import fails, then the package appears beside it (as `npm install` puts it), which
+  // used to leave tslab's compiler with a second pending timer: "Unexpected pending rebuildTimer"
+  // on every later cell (compiler.cjs).
+  const cache = cacheDir();
+  build(cache);
+  const cells = (folder: string) => [
+    `const { sys } = require(${JSON.stringify(join(ROOT, "node_modules", "@tslab", "typescript-for-tslab", "lib", "typescript.js"))});\n` +
+      'console.log(process.cwd() === sys.getCurrentDirectory() ? "here" : "elsewhere", process.execArgv.includes("--snapshot-blob"));',
+    'import { pad } from "installed-later";\nconsole.log(pad("x"));',
+    `const fs = require("fs");\nfs.mkdirSync(${JSON.stringify(join(folder, "node_modules", "installed-later"))}, { recursive: true });\n` +
+      `fs.writeFileSync(${JSON.stringify(join(folder, "node_modules", "installed-later", "index.js"))}, 'exports.pad = (s) => "[" + s + "]";');\n` +
+      `fs.writeFileSync(${JSON.stringify(join(folder, "node_modules", "installed-later", "index.d.ts"))}, "export declare function pad(s: string): string;");\n` +
+      "await new Promise((r) => setTimeout(r, 1500)); // the folder's watcher fires meanwhile",
+    'import { pad } from "installed-later";\nconsole.log(pad("x"));',
+    'console.log("and on", 1 + 1);',
+  ];
+  const [a, b] = [cacheDir(), cacheDir()];
+  const [withSnapshot, without] = await Promise.all([
+    runKernel(cells(a), { SCRATCHNET_KERNEL_CACHE: cache }, a),
+    runKernel(cells(b), { SCRATCHNET_KERNEL_SNAPSHOT: "0" }, b),
+  ]);
+  for (const [run, which] of [[withSnapshot, "from the snapshot"], [without, "without a snapshot"]] as const) {
+    const report = run.cells.map((c, i) => `[${i + 1}] ${c.status}: ${text(c).slice(0, 300)}`).join("\n");
+    assert.equal(text(run.cells[0]).trim(), `here ${which === "from the snapshot"}`, `${which}\n${report}`);
+    assert.match(text(run.cells[1]), /Cannot find module 'installed-later'/, `${which}\n${report}`);
+    assert.deepEqual(run.cells.map((c) => c.status), ["ok", "error", "ok", "ok", "ok"], `${which}\n${report}`);
+    assert.equal(text(run.cells[3]), "[x]\n", which);
+    assert.equal(text(run.cells[4]), "and on 2\n", which);
+  }
+  console.log("# bad inputs: 1 (an import of a package not installed yet)");
 });
 
 test("a damaged snapshot: the kernel starts without it, says so, and the file is removed", async () => {

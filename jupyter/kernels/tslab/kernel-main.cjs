@@ -1,6 +1,7 @@
 /**
  * What every tslab kernel process of ours does to start: source maps, the opt-in flag, watching
- * its parent, then tslab's own main() (as node_modules/tslab/bin/tslab does). Called by
+ * its parent, the compiler for tslab (compiler.cjs), then tslab's own main() (as
+ * node_modules/tslab/bin/tslab does). Called by
  * launch.cjs in its own process, or by start-snapshot.cjs in a process started from the snapshot.
  */
 const { join } = require("path");
@@ -29,6 +30,8 @@ function startKernel(pollMs) {
     if (process.ppid !== parent) process.exit(0);
   }, pollMs).unref(); // the kernel's own sockets keep it alive, not this timer
 
+  // The compiler with its watch hosts repaired (compiler.cjs), unless the snapshot put it there.
+  require("./compiler.cjs").installCompilerForTslab();
   require(join(__dirname, "..", "..", "..", "node_modules", "tslab", "dist", "main.js")).main();
 }
 

@@ -10,11 +10,12 @@
  *
  * Built with --build-snapshot, this script can require only Node's own modules; the compiler is
  * loaded from its file by hand, as Node's loader would wrap it. At start-up (the function given
- * to setDeserializeMainFunction), the compiler goes into require's cache under its own path, so
- * tslab gets this very instance, with one change: tslab's compiler host takes a lib file from the
- * snapshot instead of parsing it again, when the file on disk still has the same text and is read
- * with the same options (otherwise it parses it, as before). Everything else, cells, errors,
- * source maps, interrupts, is tslab's own code, unchanged.
+ * to setDeserializeMainFunction), the compiler goes into require's cache under its own path
+ * (compiler.cjs, as in every kernel of ours), so tslab gets this very instance, with one more
+ * change: tslab's compiler host takes a lib file from the snapshot instead of parsing it again,
+ * when the file on disk still has the same text and is read with the same options (otherwise it
+ * parses it, as before). Everything else, cells, errors, source maps, interrupts, is tslab's own
+ * code, unchanged.
  */
 const fs = require("fs");
 const path = require("path");
@@ -34,6 +35,11 @@ function loadCompiler() {
 }
 
 const ts = loadCompiler();
+// The compiler's system memoizes the working directory on its first use, which here would be the
+// build's folder, kept in the snapshot for every kernel started from it (tslab's cells would
+// resolve imports and watch folders there, wherever the notebook is). It asks Node each time
+// instead (Node caches the answer itself until a chdir).
+ts.sys.getCurrentDirectory = () => process.cwd();
 
 /**
  * The options of tslab's program (node_modules/tslab/dist/converter.js, createConverter, for Node
@@ -102,31 +108,6 @@ const impliedNodeFormatOf = (how) => (typeof how === "object" ? how.impliedNodeF
 
 const parsed = parseLibraries();
 
-/**
- * The compiler as tslab sees it: the same functions, but createWatchCompilerHost returns a host
- * whose programs take the snapshot's files. (The compiler's own exports are read-only getters, so
- * this is a second object with the same getters, not a change to the compiler.)
- */
-function compilerForTslab() {
-  const exported = {};
-  for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(ts))) {
-    Object.defineProperty(exported, name, { ...descriptor, configurable: true });
-  }
-  Object.defineProperty(exported, "createWatchCompilerHost", {
-    enumerable: true,
-    value: (...args) => {
-      const host = ts.createWatchCompilerHost(...args);
-      const createProgram = host.createProgram;
-      host.createProgram = (rootNames, options, compilerHost, ...rest) => {
-        if (compilerHost) useParsedFiles(compilerHost);
-        return createProgram(rootNames, options, compilerHost, ...rest);
-      };
-      return host;
-    },
-  });
-  return exported;
-}
-
 const hosts = new WeakSet();
 
 /**
@@ -168,12 +149,16 @@ v8.startupSnapshot.setDeserializeMainFunction(() => {
   // TypeScript picks its hash at load time; Node's crypto cannot be loaded while a snapshot is
   // built, so it is chosen here, as the compiler itself would (sha256, hex).
   if (!ts.sys.createHash) ts.sys.createHash = (data) => require("crypto").createHash("sha256").update(data).digest("hex");
-  const compiler = new Module(TS_PATH, null);
-  compiler.filename = TS_PATH;
-  compiler.paths = Module._nodeModulePaths(path.dirname(TS_PATH));
-  compiler.exports = compilerForTslab();
-  compiler.loaded = true;
-  Module._cache[TS_PATH] = compiler;
+  // The snapshot's compiler, for tslab: its watch hosts repaired as in every kernel of ours, and
+  // their programs given the parsed files.
+  const kernelRequire = Module.createRequire(path.join(ROOT, "jupyter", "kernels", "tslab", "launch.cjs"));
+  kernelRequire("./compiler.cjs").installCompilerForTslab(ts, (host) => {
+    const createProgram = host.createProgram;
+    host.createProgram = (rootNames, options, compilerHost, ...rest) => {
+      if (compilerHost) useParsedFiles(compilerHost);
+      return createProgram(rootNames, options, compilerHost, ...rest);
+    };
+  });
   // A process started from the snapshot is launch.cjs's child: it follows its parent closely.
-  Module.createRequire(path.join(ROOT, "jupyter", "kernels", "tslab", "launch.cjs"))("./kernel-main.cjs").startKernel(250);
+  kernelRequire("./kernel-main.cjs").startKernel(250);
 });
