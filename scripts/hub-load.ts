@@ -22,7 +22,7 @@ import { HubClient, isRoot, parseHubOptions, sleep } from "./lib/hub";
 import { SIZING_HEADER, sizingRow } from "./lib/hub-report";
 import { TestHub } from "./lib/hub-harness";
 import { startProgress } from "./lib/progress";
-import { hubUserProcesses, kernelProcess } from "./lib/hub-procs";
+import { hubUserProcesses, kernelProcesses } from "./lib/hub-procs";
 import { Student, codeCells, neuronProblems, requireWebSocket, withOutputs } from "./lib/hub-student";
 
 interface Args {
@@ -133,16 +133,19 @@ async function oneStudent(admin: HubClient, name: string, args: Args, delayMs: n
     result.step = "opening the kernel";
     const tk = Date.now();
     result.kernelReadyS = (await student.openKernel(args.notebook, undefined, args.timeout * 1000)) / 1000;
-    const atReady = kernelProcess(name, student.kernelId);
-    result.kernelStartCpuS = atReady ? atReady.cpuMs / 1000 : undefined;
+    // CPU of the kernel's processes: the launcher and, with the snapshot, the kernel it started
+    const kernelCpuS = () => {
+      const procs = kernelProcesses(name, student!.kernelId);
+      return procs.length ? procs.reduce((s, p) => s + p.cpuMs, 0) / 1000 : undefined;
+    };
+    result.kernelStartCpuS = kernelCpuS();
     result.step = "Run All";
     const runs = await student.runAll(cells, args.timeout * 1000);
     const runMs = Math.max(...runs.map((r) => r.doneAt));
     result.firstCellS = (Date.now() - tk - runMs + runs[0].doneAt) / 1000;
     result.notebookS = runMs / 1000;
     result.totalS = (Date.now() - t0) / 1000;
-    const after = kernelProcess(name, student.kernelId);
-    result.kernelCpuAfterS = after ? after.cpuMs / 1000 : undefined;
+    result.kernelCpuAfterS = kernelCpuS();
     const problems = neuronProblemsFor(args.notebook, cells, runs);
     result.step = "saving the notebook";
     const saved = withOutputs(notebook, cells, runs);

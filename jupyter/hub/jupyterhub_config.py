@@ -359,7 +359,8 @@ c.Spawner.environment = {
     "JUPYTER_PATH": os.path.join(PUBLIC, "jupyter"),
     "PATH": os.pathsep.join([os.path.join(PUBLIC, "venv", "bin"), NODE_DIR, "/usr/local/bin", "/usr/bin", "/bin"]),
     "PYTHONDONTWRITEBYTECODE": "1",
-    "NODE_OPTIONS": " ".join("--require=" + os.path.join(PUBLIC, f) for f in ("kernel-limits.cjs", "kernel-ipc.cjs")),
+    # the memory limit's preload; the kernels' snapshot was built with this very value (its key)
+    "NODE_OPTIONS": setting("STUDENT_NODE_OPTIONS"),
     "SCRATCHNET_KERNEL_MEMORY_MIB": str(MEMORY_MIB),
 }
 # Kernels talk to their server over Unix sockets in the student's runtime folder (700), not TCP

@@ -47,7 +47,17 @@ export function hubUserProcesses(name: string): Proc[] {
   return out;
 }
 
-/** The tslab kernel process of kernel `kernelId` (its connection file is kernel-<id>.json). */
+/**
+ * The tslab kernel process of kernel `kernelId` (its connection file is kernel-<id>.json): the one
+ * started from the snapshot (node --snapshot-blob) when there is one, which runs the cells, rather
+ * than the launcher that started it and only relays signals.
+ */
 export function kernelProcess(name: string, kernelId: string): Proc | undefined {
-  return hubUserProcesses(name).find((p) => p.cmdline.includes("launch.cjs") && p.cmdline.includes(`kernel-${kernelId}.json`));
+  const both = kernelProcesses(name, kernelId);
+  return both.find((p) => p.cmdline.includes("--snapshot-blob")) ?? both[0];
+}
+
+/** Every process of kernel `kernelId`: its launcher, and the process it started from the snapshot if any. */
+export function kernelProcesses(name: string, kernelId: string): Proc[] {
+  return hubUserProcesses(name).filter((p) => p.cmdline.includes("launch.cjs") && p.cmdline.includes(`kernel-${kernelId}.json`));
 }

@@ -121,8 +121,8 @@ function readlinkTarget(path: string): string {
 
 /**
  * The public, read-only copy of what students run: the venv and node_modules (hard links, so it
- * costs no space), dist/, the kernelspec, the kernel's limits preload and prepare_home.py. Owned
- * by root, mode 755. The checkout itself is made unreadable to others (mode o-rwx): it holds the
+ * costs no space), dist/, the kernelspec, the kernel's limits preload and prepare_home.py, and the
+ * kernels' start-up snapshot built in it. Owned by root, mode 755. The checkout itself is made unreadable to others (mode o-rwx): it holds the
  * solutions, the hub's state and the instructor's notebooks.
  */
 export function makePublicCopy(publicDir: string): void {
@@ -138,7 +138,7 @@ export function makePublicCopy(publicDir: string): void {
   cpSync(join(ROOT, "dist"), join(fresh, "dist"), { recursive: true });
   cpSync(join(ROOT, "package.json"), join(fresh, "package.json"));
   cpSync(join(ROOT, "jupyter", "kernels"), join(fresh, "jupyter", "kernels"), { recursive: true });
-  for (const f of ["kernel-limits.cjs", "kernel-ipc.cjs", "prepare_home.py"]) cpSync(join(ROOT, "jupyter", "hub", f), join(fresh, f));
+  for (const f of ["kernel-limits.cjs", "prepare_home.py"]) cpSync(join(ROOT, "jupyter", "hub", f), join(fresh, f));
   // node_modules/scratchnet -> .. : the library is the copy's own dist/
   rmSync(join(fresh, "node_modules", "scratchnet"), { force: true });
   symlinkSync("..", join(fresh, "node_modules", "scratchnet"));
@@ -147,11 +147,36 @@ export function makePublicCopy(publicDir: string): void {
   if (existsSync(publicDir)) renameSync(publicDir, old);
   renameSync(fresh, publicDir);
   rmSync(old, { recursive: true, force: true });
+  buildKernelSnapshot(publicDir);
   const mode = statSync(ROOT).mode & 0o777;
   if (mode & 0o007) {
     chmodSync(ROOT, mode & ~0o007);
     log(`made the checkout ${ROOT} private (mode ${(mode & ~0o007).toString(8)}): students use the copy in ${publicDir}`);
   }
+}
+
+/**
+ * The NODE_OPTIONS of every node process a student runs (jupyterhub_config.py sets it): the
+ * preload that explains the memory limit in the notebook (kernel-limits.cjs).
+ */
+export function studentNodeOptions(publicDir: string): string {
+  return `--require=${join(publicDir, "kernel-limits.cjs")}`;
+}
+
+/**
+ * Builds the kernels' start-up snapshot in the public copy, as root, where students' kernels find
+ * it (node_modules/.cache/scratchnet-kernel, readable by all): students cannot write there, so a
+ * kernel of theirs cannot build one. Built by the copy's own launcher with the students' NODE_OPTIONS,
+ * so that its key is their kernels' key. If it fails, kernels start without it, as before.
+ */
+function buildKernelSnapshot(publicDir: string): void {
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: studentNodeOptions(publicDir) };
+  delete env.SCRATCHNET_KERNEL_CACHE;
+  delete env.SCRATCHNET_KERNEL_MEMORY_MIB;
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, [join(publicDir, "jupyter", "kernels", "tslab", "launch.cjs"), "--build-snapshot"], { env, encoding: "utf8" });
+  if (r.status === 0) log(`the kernels' start-up snapshot is built (${((Date.now() - t0) / 1000).toFixed(1)} s): ${r.stdout.trim()}`);
+  else log(`warning: the kernels' start-up snapshot could not be built, so kernels start without it (slower): ${(r.stderr || String(r.error)).trim().slice(-500)}`);
 }
 
 /**
@@ -470,6 +495,7 @@ export function hubEnv(s: HubSettings): NodeJS.ProcessEnv {
     SCRATCHNET_HUB_STATE: s.state,
     SCRATCHNET_HUB_SOCKETS: ensureSocketDir(s.state),
     SCRATCHNET_HUB_PUBLIC: s.publicDir,
+    SCRATCHNET_HUB_STUDENT_NODE_OPTIONS: studentNodeOptions(s.publicDir),
     SCRATCHNET_HUB_IP: s.ip,
     SCRATCHNET_HUB_PORT: String(s.port),
     SCRATCHNET_HUB_PUBLIC_URL: `http://${connect}:${s.port}`,

@@ -51,6 +51,7 @@ describe("a class on the hub", () => {
     assert.doesNotMatch(out, new RegExp(hub.adminPassword));
     assert.match(out, new RegExp(`each student is a system user ${hub.prefix}NAME with a home of mode 700`));
     assert.match(out, /only this machine can reach it \(127\.0\.0\.1\)/);
+    assert.match(out, /the kernels' start-up snapshot is built/);
   });
 
   test("logins: the class password lets a student in, a wrong one and the class password for the instructor are refused, a bad name is explained", async () => {
@@ -108,6 +109,7 @@ describe("a class on the hub", () => {
       assert.equal(statSync(user.home).mode & 0o777, 0o700, `${user.home} is 700`);
       const kernel = kernelProcess(name, students.get(name)!.kernelId);
       assert.ok(kernel, `${name}'s kernel process`);
+      assert.match(kernel.cmdline, /--snapshot-blob/, `${name}'s kernel started from the snapshot built in the public copy`);
       const uid = Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${kernel.pid}/status`, "utf8"))![1]);
       assert.equal(uid, user.uid, `${name}'s kernel runs as ${user.name}`);
     }

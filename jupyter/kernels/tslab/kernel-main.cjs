@@ -1,7 +1,7 @@
 /**
  * What every tslab kernel process of ours does to start: source maps, the opt-in flag, watching
- * its parent, the compiler for tslab (compiler.cjs), then tslab's own main() (as
- * node_modules/tslab/bin/tslab does). Called by
+ * its parent, the compiler for tslab (compiler.cjs), Unix sockets where Jupyter connects, then
+ * tslab's own main() (as node_modules/tslab/bin/tslab does). Called by
  * launch.cjs in its own process, or by start-snapshot.cjs in a process started from the snapshot.
  */
 const { join } = require("path");
@@ -32,7 +32,25 @@ function startKernel(pollMs) {
 
   // The compiler with its watch hosts repaired (compiler.cjs), unless the snapshot put it there.
   require("./compiler.cjs").installCompilerForTslab();
-  require(join(__dirname, "..", "..", "..", "node_modules", "tslab", "dist", "main.js")).main();
+  bindIpcWhereJupyterConnects(require(join(TSLAB, "jupyter.js")).ZmqServer);
+  require(join(TSLAB, "main.js")).main();
+}
+
+/** tslab's code: node_modules/tslab/dist. */
+const TSLAB = join(__dirname, "..", "..", "..", "node_modules", "tslab", "dist");
+
+/**
+ * With KernelManager.transport=ipc (as the classroom hub starts kernels, so that no other user
+ * can connect to a student's kernel), Jupyter connects to the Unix socket `<ip>-<port>`, but
+ * tslab 1.0 binds `<transport>://<ip>:<port>` for every transport, where Jupyter never looks.
+ * This binds the name Jupyter connects to; with tcp (the default) it changes nothing.
+ */
+function bindIpcWhereJupyterConnects(ZmqServer) {
+  const bindSocket = ZmqServer.prototype.bindSocket;
+  ZmqServer.prototype.bindSocket = async function (sock, port) {
+    if (this.connInfo && this.connInfo.transport === "ipc") return sock.bind(`ipc://${this.connInfo.ip}-${port}`);
+    return bindSocket.call(this, sock, port);
+  };
 }
 
 module.exports = { startKernel, ROOT };

@@ -56,7 +56,9 @@ function buildSnapshot() {
   const target = snapshotPath(key);
   const tmp = `${target}.${process.pid}.tmp`;
   const r = spawnSync(process.execPath, ["--snapshot-blob", tmp, "--build-snapshot", ENTRY], {
-    cwd: join(ROOT, "notebooks"), // where the notebooks' kernels start: the same type roots
+    // where the notebooks' kernels start (the same type roots), or the project in a copy without
+    // notebooks (the classroom hub's public copy, whose students' kernels start in their homes)
+    cwd: fs.existsSync(join(ROOT, "notebooks")) ? join(ROOT, "notebooks") : ROOT,
     env: { ...process.env, SCRATCHNET_SNAPSHOT_ROOT: ROOT },
     encoding: "utf8",
   });
