@@ -166,10 +166,15 @@ export function studentNodeOptions(publicDir: string): string {
 /**
  * Builds the kernels' start-up snapshot in the public copy, as root, where students' kernels find
  * it (node_modules/.cache/scratchnet-kernel, readable by all): students cannot write there, so a
- * kernel of theirs cannot build one. Built by the copy's own launcher with the students' NODE_OPTIONS,
- * so that its key is their kernels' key. If it fails, kernels start without it, as before.
+ * kernel of theirs cannot build one. Built by the copy's own launcher with the students'
+ * NODE_OPTIONS, so that its key is their kernels' key. If it fails, kernels start without it, as
+ * before; with SCRATCHNET_KERNEL_SNAPSHOT=0 (as for a kernel on a laptop) none is built.
  */
 function buildKernelSnapshot(publicDir: string): void {
+  if (process.env.SCRATCHNET_KERNEL_SNAPSHOT === "0") {
+    log("SCRATCHNET_KERNEL_SNAPSHOT=0: no start-up snapshot, students' kernels start without one (slower)");
+    return;
+  }
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: studentNodeOptions(publicDir) };
   delete env.SCRATCHNET_KERNEL_CACHE;
   delete env.SCRATCHNET_KERNEL_MEMORY_MIB;
