@@ -122,8 +122,9 @@ function readlinkTarget(path: string): string {
 /**
  * The public, read-only copy of what students run: the venv and node_modules (hard links, so it
  * costs no space), dist/, the kernelspec, the kernel's limits preload and prepare_home.py, and the
- * kernels' start-up snapshot built in it. Owned by root, mode 755. The checkout itself is made unreadable to others (mode o-rwx): it holds the
- * solutions, the hub's state and the instructor's notebooks.
+ * kernels' start-up snapshot built in it. Owned by root, mode 755. The checkout itself is made
+ * unreadable to others (mode o-rwx): it holds the solutions, the hub's state and the instructor's
+ * notebooks.
  */
 export function makePublicCopy(publicDir: string): void {
   const fresh = `${publicDir}.new-${process.pid}`;

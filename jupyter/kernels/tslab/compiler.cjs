@@ -18,7 +18,7 @@ const Module = require("module");
 const path = require("path");
 
 /** The compiler's file, as tslab's require("@tslab/typescript-for-tslab") finds it. */
-const TS_PATH = require.resolve("@tslab/typescript-for-tslab", { paths: [path.join(__dirname, "..", "..", "..", "node_modules", "tslab")] });
+const TS_PATH = require.resolve("@tslab/typescript-for-tslab", { paths: [require("./kernel-main.cjs").TSLAB] });
 
 const REPAIRED = Symbol.for("scratchnet.compilerForTslab");
 
@@ -73,4 +73,4 @@ function installCompilerForTslab(ts, adjustHost) {
   Module._cache[TS_PATH] = compiler;
 }
 
-module.exports = { installCompilerForTslab, compilerForTslab, TS_PATH };
+module.exports = { installCompilerForTslab };

@@ -1,13 +1,15 @@
 /**
  * What every tslab kernel process of ours does to start: source maps, the opt-in flag, watching
  * its parent, the compiler for tslab (compiler.cjs), Unix sockets where Jupyter connects, then
- * tslab's own main() (as node_modules/tslab/bin/tslab does). Called by
- * launch.cjs in its own process, or by start-snapshot.cjs in a process started from the snapshot.
+ * tslab's own main() (as node_modules/tslab/bin/tslab does). Called by launch.cjs in its own
+ * process, or by start-snapshot.cjs in a process started from the snapshot.
  */
 const { join } = require("path");
 
 /** The project: this file is jupyter/kernels/tslab/kernel-main.cjs. */
 const ROOT = join(__dirname, "..", "..", "..");
+/** tslab's code: node_modules/tslab/dist. */
+const TSLAB = join(__dirname, "..", "..", "..", "node_modules", "tslab", "dist");
 
 /**
  * Starts the kernel in this process. `pollMs`: how often it checks that its parent is still
@@ -36,9 +38,6 @@ function startKernel(pollMs) {
   require(join(TSLAB, "main.js")).main();
 }
 
-/** tslab's code: node_modules/tslab/dist. */
-const TSLAB = join(__dirname, "..", "..", "..", "node_modules", "tslab", "dist");
-
 /**
  * With KernelManager.transport=ipc (as the classroom hub starts kernels, so that no other user
  * can connect to a student's kernel), Jupyter connects to the Unix socket `<ip>-<port>`, but
@@ -53,4 +52,4 @@ function bindIpcWhereJupyterConnects(ZmqServer) {
   };
 }
 
-module.exports = { startKernel, ROOT };
+module.exports = { startKernel, ROOT, TSLAB };
