@@ -62,7 +62,7 @@ test("matmul: the WebAssembly kernel equals the reference loops bit for bit, in 
 });
 
 test("matmul and linear on operands with many zeros (the sparse product) equal the reference loops bit for bit", () => {
-  // The WebAssembly product skips op(A)'s zero terms when at least a quarter of them are zero and
+  // The WebAssembly product skips op(A)'s zero terms when at least 55% of them are zero and
   // op(B) has 16 columns or more: ReLU's outputs and gradients, the digits' blank pixels. Here:
   // zero fractions around that threshold, -0 among the zeros, infinities and NaN in op(B) (whose
   // slice must take every term: 0 * Infinity is NaN) and in op(A), partial 16-column slices,
@@ -70,7 +70,7 @@ test("matmul and linear on operands with many zeros (the sparse product) equal t
   const rng = new RandomState(12);
   const shapes: [number, number, number][] = [[32, 64, 128], [32, 128, 64], [64, 32, 128], [5, 64, 16], [7, 3, 17], [300, 100, 33], [40, 2100, 16], [1, 1, 31]];
   for (let t = 0; t < 40; t++) shapes.push([1 + rng.integer(70), 1 + rng.integer(90), 16 + rng.integer(50)]);
-  const zeroFractions = [0, 0.2, 0.26, 0.5, 0.9, 1];
+  const zeroFractions = [0, 0.2, 0.5, 0.56, 0.6, 0.9, 1];
   shapes.forEach(([n, k, m], s) => {
     for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
       const a = randomMatrix(rng, transA ? k : n, transA ? n : k, s % 4 === 3);
