@@ -132,7 +132,7 @@ test("ReLU's forward and backward kernels equal activations.ts, NaN, -0 and infi
   }
 });
 
-test("the sigmoid's kernel equals activations.ts bit for bit: its e^x is V8's Math.exp, also at fdlibm's branch points", () => {
+test("the sigmoid's kernels equal activations.ts bit for bit: its e^x is V8's Math.exp, also at fdlibm's branch points", () => {
   const rng = new RandomState(6);
   const ln2 = Math.LN2;
   const special = [0, -0, 1, -1, 0.5 * ln2, -0.5 * ln2, 1.5 * ln2, -1.5 * ln2, 2 ** -28, -(2 ** -28), 707.9, -707.9, 708, -708,
@@ -146,6 +146,11 @@ test("the sigmoid's kernel equals activations.ts bit for bit: its e^x is V8's Ma
     special.forEach((v, i) => { if (i < len) Z.data[(i * 7919) % len] = v; });
     const A = activationForward(sigmoidActivation, kernelMatrix(len, 1).copyFrom(Z), kernelMatrix(len, 1));
     assertSame(A.data, sigmoidActivation.forward(Z, new Matrix(len, 1)).data, `sigmoid, ${len} values`);
+    // Backward, from the output A: dA with NaN, -0 and infinities in it.
+    const dA = randomMatrix(rng, len, 1, true), dZ = kernelMatrix(len, 1);
+    if (len > 3) [dA.data[1], dA.data[2], dA.data[3]] = [NaN, -0, -Infinity];
+    activationBackward(sigmoidActivation, kernelMatrix(len, 1).copyFrom(Z), A, kernelMatrix(len, 1).copyFrom(dA), dZ);
+    assertSame(dZ.data, sigmoidActivation.backward(Z, A, dA, new Matrix(len, 1)).data, `sigmoid backward, ${len} values`);
   }
 });
 

@@ -37,6 +37,7 @@ interface Kernels {
   relu(z: number, a: number, len: number): void;
   reluBackward(z: number, dA: number, dZ: number, len: number): void;
   sigmoid(z: number, a: number, len: number): void;
+  sigmoidBackward(a: number, dA: number, dZ: number, len: number): void;
 }
 
 const PAGE = 65536;
@@ -141,10 +142,12 @@ class WasmBackend implements Backend {
   }
 
   /**
-   * ReLU's forward and backward, and the sigmoid's forward, have kernels here: the plain loops
-   * spend most of their time on ReLU's branch, which random signs make unpredictable, and on one
-   * call of Math.exp per value. The sigmoid kernel's e^x is fdlibm's, as V8's Math.exp computes
-   * it, two values at a time: the same bits. The other activations are activations.ts's.
+   * ReLU's and the sigmoid's forward and backward have kernels here: the plain loops spend most of
+   * their time on ReLU's branch, which random signs make unpredictable, and on one call of
+   * Math.exp per value; and in a new process, before V8 has compiled them, JavaScript's loops run
+   * in its interpreter, where WebAssembly is compiled from the first call. The sigmoid kernel's
+   * e^x is fdlibm's, as V8's Math.exp computes it, two values at a time: the same bits. The other
+   * activations are activations.ts's.
    */
   activationForward(name: ActivationName, Z: Matrix, A: Matrix): boolean {
     if ((name !== "relu" && name !== "sigmoid") || Z.size < WASM_MIN_VALUES) return false;
@@ -155,10 +158,12 @@ class WasmBackend implements Backend {
     return true;
   }
 
-  activationBackward(name: ActivationName, Z: Matrix, _A: Matrix, dA: Matrix, dZ: Matrix): boolean {
-    if (name !== "relu" || Z.size < WASM_MIN_VALUES) return false;
-    const p = this.place(Z, dA, dZ);
-    p.kernels.reluBackward(p.at[0], p.at[1], p.at[2], Z.size);
+  activationBackward(name: ActivationName, Z: Matrix, A: Matrix, dA: Matrix, dZ: Matrix): boolean {
+    if ((name !== "relu" && name !== "sigmoid") || Z.size < WASM_MIN_VALUES) return false;
+    // ReLU's derivative is read from Z, the sigmoid's from its output A.
+    const p = this.place(name === "relu" ? Z : A, dA, dZ);
+    if (name === "relu") p.kernels.reluBackward(p.at[0], p.at[1], p.at[2], Z.size);
+    else p.kernels.sigmoidBackward(p.at[0], p.at[1], p.at[2], Z.size);
     this.finish(p, dZ, 2);
     return true;
   }

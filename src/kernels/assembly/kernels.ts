@@ -1,6 +1,7 @@
 /**
  * The WebAssembly backend's kernels, in AssemblyScript (TypeScript with WebAssembly's types):
- * a matrix product, adding a bias row, column sums and the SGD step. `npm run build` compiles
+ * a matrix product, adding a bias row, column sums, the SGD step, and the ReLU and sigmoid forward
+ * and backward. `npm run build` compiles
  * this file to dist/kernels.wasm; ../wasm.ts loads it and calls these functions.
  *
  * Every result equals the reference loops' (../reference.ts) bit for bit: each entry of a
@@ -347,15 +348,31 @@ export function addRow(z: usize, n: i32, m: i32, b: usize): void {
   }
 }
 
-/** out (m) = the column sums of x (n, m): out[j] = 0 + x[0][j] + x[1][j] + ..., rows in order. */
+/**
+ * out (m) = the column sums of x (n, m): out[j] = 0 + x[0][j] + x[1][j] + ..., rows in order.
+ * Each column's sum waits on its previous add, so eight columns (four registers) go down the rows
+ * together: their adds overlap, and each column's own order is unchanged.
+ */
 export function sumRows(x: usize, n: i32, m: i32, out: usize): void {
+  const ld = <usize>m << 3;
   let j = 0;
+  for (; j + 8 <= m; j += 8) {
+    let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
+    let at = x + (<usize>j << 3);
+    for (let i = 0; i < n; i++) {
+      s0 = f64x2.add(s0, v128.load(at)); s1 = f64x2.add(s1, v128.load(at, 16));
+      s2 = f64x2.add(s2, v128.load(at, 32)); s3 = f64x2.add(s3, v128.load(at, 48));
+      at += ld;
+    }
+    const o = out + (<usize>j << 3);
+    v128.store(o, s0); v128.store(o, s1, 16); v128.store(o, s2, 32); v128.store(o, s3, 48);
+  }
   for (; j + 2 <= m; j += 2) {
     let s = f64x2.splat(0);
     let at = x + (<usize>j << 3);
     for (let i = 0; i < n; i++) {
       s = f64x2.add(s, v128.load(at));
-      at += <usize>m << 3;
+      at += ld;
     }
     v128.store(out + (<usize>j << 3), s);
   }
@@ -407,6 +424,22 @@ export function reluBackward(z: usize, dA: usize, dZ: usize, len: i32): void {
   if (i < len) {
     const at = <usize>i << 3;
     store<f64>(dZ + at, load<f64>(z + at) > 0 ? load<f64>(dA + at) : 0);
+  }
+}
+
+/** The sigmoid's backward: dZ = dA * a * (1 - a) over len values, from its output a, as activations.ts writes it. */
+export function sigmoidBackward(a: usize, dA: usize, dZ: usize, len: i32): void {
+  const one = f64x2.splat(1);
+  let i = 0;
+  for (; i + 2 <= len; i += 2) {
+    const at = <usize>i << 3;
+    const y = v128.load(a + at);
+    v128.store(dZ + at, f64x2.mul(f64x2.mul(v128.load(dA + at), y), f64x2.sub(one, y)));
+  }
+  if (i < len) {
+    const at = <usize>i << 3;
+    const y = load<f64>(a + at);
+    store<f64>(dZ + at, load<f64>(dA + at) * y * (1 - y));
   }
 }
 
