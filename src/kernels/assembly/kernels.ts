@@ -1,8 +1,8 @@
 /**
  * The WebAssembly backend's kernels, in AssemblyScript (TypeScript with WebAssembly's types):
  * a matrix product, adding a bias row, column sums, the SGD step, and the ReLU and sigmoid forward
- * and backward. `npm run build` compiles
- * this file to dist/kernels.wasm; ../wasm.ts loads it and calls these functions.
+ * and backward. `npm run build` compiles this file to dist/kernels.wasm; ../wasm.ts loads it and
+ * calls these functions.
  *
  * Every result equals the reference loops' (../reference.ts) bit for bit: each entry of a
  * product is 0, plus its k products a[i][p] b[p][j] in the order p = 0, 1, ..., k-1, each
