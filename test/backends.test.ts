@@ -9,7 +9,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import {
   activationBackward, activationForward, addRowInPlace, Activation, digits, getBackend, kernelMatrix, linearInto, matmulInto,
-  Matrix, Network, RandomState, reluActivation, setBackend, sigmoidActivation, sgdStepInPlace, sumRowsInto, circles, trainTestSplit,
+  Matrix, Network, RandomState, reluActivation, setBackend, sigmoidActivation, softmaxActivation, sgdStepInPlace, sumRowsInto, circles, trainTestSplit,
   type BackendName, type LossName, type OptimizerName,
 } from "../src/index";
 import { addRowReference, linearReference, matmulReference, sgdStepReference, sumRowsReference } from "../src/kernels/reference";
@@ -151,6 +151,24 @@ test("the sigmoid's kernels equal activations.ts bit for bit: its e^x is V8's Ma
     if (len > 3) [dA.data[1], dA.data[2], dA.data[3]] = [NaN, -0, -Infinity];
     activationBackward(sigmoidActivation, kernelMatrix(len, 1).copyFrom(Z), A, kernelMatrix(len, 1).copyFrom(dA), dZ);
     assertSame(dZ.data, sigmoidActivation.backward(Z, A, dA, new Matrix(len, 1)).data, `sigmoid backward, ${len} values`);
+  }
+});
+
+test("softmax's kernel equals activations.ts bit for bit, row by row: far-apart values, infinities and NaN included", () => {
+  const rng = new RandomState(8);
+  for (const [rows, cols] of [[64, 1], [32, 2], [22, 3], [32, 10], [7, 11], [5, 64], [300, 4]]) {
+    const Z = new Matrix(rows, cols);
+    for (let i = 0; i < Z.size; i++) Z.data[i] = (rng.random() - 0.5) * (i % 3 === 0 ? 2000 : 20);
+    // Rows whose e^(z - max) takes the kernel's one-lane path, or gives NaN: far below the
+    // maximum, an infinity, NaN, all -Infinity.
+    const row = (r: number, values: number[]) => values.forEach((v, j) => { if (j < cols && r < rows) Z.data[r * cols + j] = v; });
+    row(0, [0, -800, -708, 707.5, -1e-300]);
+    row(1, [Infinity, 1, -Infinity]);
+    row(2, [NaN, 3, 4]);
+    row(3, Array(cols).fill(-Infinity));
+    row(4, [-0, 0, -0]);
+    const A = activationForward(softmaxActivation, kernelMatrix(rows, cols).copyFrom(Z), kernelMatrix(rows, cols));
+    assertSame(A.data, softmaxActivation.forward(Z, new Matrix(rows, cols)).data, `softmax, (${rows}, ${cols})`);
   }
 });
 

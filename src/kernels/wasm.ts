@@ -38,6 +38,7 @@ interface Kernels {
   reluBackward(z: number, dA: number, dZ: number, len: number): void;
   sigmoid(z: number, a: number, len: number): void;
   sigmoidBackward(a: number, dA: number, dZ: number, len: number): void;
+  softmax(z: number, a: number, n: number, m: number): void;
 }
 
 const PAGE = 65536;
@@ -142,18 +143,19 @@ class WasmBackend implements Backend {
   }
 
   /**
-   * ReLU's and the sigmoid's forward and backward have kernels here: the plain loops spend most of
-   * their time on ReLU's branch, which random signs make unpredictable, and on one call of
-   * Math.exp per value; and in a new process, before V8 has compiled them, JavaScript's loops run
-   * in its interpreter, where WebAssembly is compiled from the first call. The sigmoid kernel's
-   * e^x is fdlibm's, as V8's Math.exp computes it, two values at a time: the same bits. The other
-   * activations are activations.ts's.
+   * ReLU's and the sigmoid's forward and backward, and softmax's forward, have kernels here: the
+   * plain loops spend most of their time on ReLU's branch, which random signs make unpredictable,
+   * and on one call of Math.exp per value; and in a new process, before V8 has compiled them,
+   * JavaScript's loops run in its interpreter, where WebAssembly is compiled from the first call.
+   * The kernels' e^x is fdlibm's, as V8's Math.exp computes it, two values at a time: the same
+   * bits. The other activations, and softmax's backward, are activations.ts's.
    */
   activationForward(name: ActivationName, Z: Matrix, A: Matrix): boolean {
-    if ((name !== "relu" && name !== "sigmoid") || Z.size < WASM_MIN_VALUES) return false;
+    if ((name !== "relu" && name !== "sigmoid" && name !== "softmax") || Z.size < WASM_MIN_VALUES) return false;
     const p = this.place(Z, A);
     if (name === "relu") p.kernels.relu(p.at[0], p.at[1], Z.size);
-    else p.kernels.sigmoid(p.at[0], p.at[1], Z.size);
+    else if (name === "sigmoid") p.kernels.sigmoid(p.at[0], p.at[1], Z.size);
+    else p.kernels.softmax(p.at[0], p.at[1], Z.rows, Z.cols);
     this.finish(p, A, 1);
     return true;
   }

@@ -1,7 +1,7 @@
 /**
  * The WebAssembly backend's kernels, in AssemblyScript (TypeScript with WebAssembly's types):
- * a matrix product, adding a bias row, column sums, the SGD step, and the ReLU and sigmoid forward
- * and backward. `npm run build` compiles this file to dist/kernels.wasm; ../wasm.ts loads it and
+ * a matrix product, adding a bias row, column sums, the SGD step, the ReLU and sigmoid forward
+ * and backward, and softmax's forward. `npm run build` compiles this file to dist/kernels.wasm; ../wasm.ts loads it and
  * calls these functions.
  *
  * Every result equals the reference loops' (../reference.ts) bit for bit: each entry of a
@@ -462,6 +462,38 @@ export function sigmoid(z: usize, a: usize, len: i32): void {
     v128.store(a + at, f64x2.div(f64x2.splat(1), f64x2.add(f64x2.splat(1), e)));
   }
   if (i < len) store<f64>(a + (<usize>i << 3), 1 / (1 + exp(-load<f64>(z + (<usize>i << 3)))));
+}
+
+/**
+ * Softmax, row by row, over n rows of m values: a_j = e^(z_j - max z) / sum_k e^(z_k - max z), as
+ * activations.ts writes it: the row's maximum, then each e^x (two lanes at a time, `exp` for a
+ * pair with |x| >= 708 or NaN) summed one at a time in order, then each divided by the sum.
+ */
+export function softmax(z: usize, a: usize, n: i32, m: i32): void {
+  const ld = <usize>m << 3;
+  for (let i = 0; i < n; i++) {
+    const zi = z + <usize>i * ld, ai = a + <usize>i * ld;
+    let max = -Infinity;
+    for (let j = 0; j < m; j++) {
+      const v = load<f64>(zi + (<usize>j << 3));
+      if (v > max) max = v;
+    }
+    const top = f64x2.splat(max);
+    let j = 0;
+    for (; j + 2 <= m; j += 2) {
+      const at = <usize>j << 3;
+      const x = f64x2.sub(v128.load(zi + at), top);
+      if (i64x2.all_true(f64x2.lt(f64x2.abs(x), f64x2.splat(708)))) v128.store(ai + at, exp2(x));
+      else v128.store(ai + at, f64x2.replace_lane(f64x2.splat(exp(f64x2.extract_lane(x, 0))), 1, exp(f64x2.extract_lane(x, 1))));
+    }
+    if (j < m) store<f64>(ai + (<usize>j << 3), exp(load<f64>(zi + (<usize>j << 3)) - max));
+    let sum: f64 = 0;
+    for (let q = 0; q < m; q++) sum += load<f64>(ai + (<usize>q << 3));
+    const total = f64x2.splat(sum);
+    j = 0;
+    for (; j + 2 <= m; j += 2) v128.store(ai + (<usize>j << 3), f64x2.div(v128.load(ai + (<usize>j << 3)), total));
+    if (j < m) store<f64>(ai + (<usize>j << 3), load<f64>(ai + (<usize>j << 3)) / sum);
+  }
 }
 
 /** `exp` on two lanes with |x| < 708, with selects instead of its branches. */
