@@ -5,6 +5,7 @@
 import { ACTIVATION_NAMES, ActivationName, getActivation } from "./activations";
 import { InitName, INIT_NAMES, initialParams } from "./init";
 import { Batches, Rows } from "./batches";
+import { kernelMatrix } from "../kernels";
 import { Layer } from "./layer";
 import { checkTargets, fusedOutputGradient, getLoss, Loss, LossName } from "./losses";
 import { Matrix } from "./matrix";
@@ -272,12 +273,12 @@ export class Network {
     for (let l = this.layers.length - 2; l >= 0; l--) dA = this.layers[l].backward(dA!, l > 0);
   }
 
-  /** dL/dA buffers for the output layer, one per batch size. */
+  /** dL/dA buffers for the output layer, one per batch size, in the kernels' memory beside the layer's. */
   private readonly dABuffers = new Map<number, Matrix>();
   private dABuffer(out: Layer): Matrix {
     const rows = out.output.rows;
     let dA = this.dABuffers.get(rows);
-    if (!dA) this.dABuffers.set(rows, (dA = new Matrix(rows, out.nOut)));
+    if (!dA) this.dABuffers.set(rows, (dA = kernelMatrix(rows, out.nOut)));
     return dA;
   }
 
