@@ -233,6 +233,41 @@ test("the WebAssembly backend's memory: full arenas, a matrix bigger than an are
   assert.equal(big.data[big.data.length - 1], 1);
 });
 
+test("a fit on the WebAssembly backend runs every kernel in place: no operand is copied in or out", () => {
+  // A copy (an operand outside the layers' arena) gives the same numbers, only slower: this is
+  // where a buffer made with `new Matrix` instead of `kernelMatrix` would show.
+  const backend = getBackend() as unknown as { placeCopies: (...args: unknown[]) => unknown };
+  const placeCopies = backend.placeCopies;
+  let copies = 0;
+  backend.placeCopies = function (...args: unknown[]) {
+    copies++;
+    return placeCopies.apply(this, args);
+  };
+  try {
+    const ring = circles({ seed: 0 });
+    const d = digits();
+    const { XTrain, yTrain } = trainTestSplit(d.X.scale(1 / 16), d.y, { testFraction: 0.8, seed: 0 }); // 360 rows
+    const cases: [string, () => Network, Matrix, Matrix, LossName][] = [
+      ["[2,4,8,1] relu, sigmoid, mse", () => new Network({ sizes: [2, 4, 8, 1], activations: ["relu", "relu", "sigmoid"], seed: 0 }), ring.X.scale(0.1), ring.y, "mse"],
+      ["[2,16,1] tanh, sigmoid, binary cross-entropy", () => new Network({ sizes: [2, 16, 1], activations: ["tanh", "sigmoid"], seed: 1 }), ring.X.scale(0.1), ring.y, "binaryCrossEntropy"],
+      ["[64,128,10] relu, softmax, cross-entropy", () => new Network({ sizes: [64, 128, 10], activations: ["relu", "softmax"], seed: 2 }), XTrain, yTrain, "crossEntropy"],
+    ];
+    for (const [what, make, X, y, loss] of cases) {
+      for (const batchSize of [32, X.rows]) {
+        // A matrix as big as an arena starts a new one with 4 MB to spare, so that the network and
+        // its buffers (under 2 MB here) are not split between two arenas (which would copy, rightly).
+        kernelMatrix(4096, 1024);
+        const net = make();
+        copies = 0;
+        net.fit(X, y, { epochs: 2, learningRate: 0.1, loss, batchSize, shuffle: true, seed: 0 });
+        assert.equal(copies, 0, `${what}, batch ${batchSize}: ${copies} kernel calls ran on copies`);
+      }
+    }
+  } finally {
+    backend.placeCopies = placeCopies;
+  }
+});
+
 test("setBackend switches the kernels, refuses unknown names, and explains what wasm-fma needs", () => {
   assert.equal(using("reference", () => getBackend().name), "reference");
   assert.equal(getBackend().name, "wasm");
