@@ -9,14 +9,17 @@
 import { commandArgs } from "./lib/args";
 import { Need, SetupError, installed, log, moduleVersion, setup } from "./lib/project";
 
-/** What each command needs; "test" is everything `npm test` runs (the hub tests included). */
+/**
+ * What each command needs; "test" is everything `npm test` runs: the hub tests, and the classic
+ * Notebook 6.4 for the live tests of the fallback without PyPI.
+ */
 export const NEEDS: Record<string, Need[]> = {
   all: ["jupyter", "hub", "chromium"],
   start: ["jupyter"],
   export: ["jupyter"],
   hub: ["jupyter", "hub"],
   browser: ["jupyter", "chromium"],
-  test: ["jupyter", "hub", "chromium"],
+  test: ["jupyter", "hub", "chromium", "classic"],
 };
 
 const HELP = `usage: npm run setup -- [--for ${Object.keys(NEEDS).join("|")}] [--check]
@@ -37,6 +40,7 @@ async function main(): Promise<void> {
     parts.push(`Jupyter (${names.map((m) => `${m} ${moduleVersion(j.python, m)}`).join(", ")}) at ${j.python}: ${j.why}`);
   }
   if (result.chromium) parts.push(`Chromium: ${result.chromium}`);
+  if (result.classic) parts.push(result.classic);
   log(`ready: ${parts.join("; ")}`);
   log(installed.length ? `installed: ${installed.join("; ")}` : "installed: nothing (everything was already there)");
 }

@@ -62,7 +62,7 @@ test("npm test sets up everything first (Jupyter, the hub, Chromium), after the 
   for (const later of ["test:integration", "test:notebooks", "test:browser", "test:hub"]) {
     assert.ok(steps.findIndex((s) => s.endsWith(later)) > setupAt, `${later} runs after the set-up`);
   }
-  assert.deepEqual([...NEEDS.test].sort(), ["chromium", "hub", "jupyter"]);
+  assert.deepEqual([...NEEDS.test].sort(), ["chromium", "classic", "hub", "jupyter"]);
 });
 
 test(".ci/run is the README's two commands and nothing more: no apt-get, no pip", () => {

@@ -15,10 +15,12 @@ export const JUPYTER_STATE = process.env.SCRATCHNET_JUPYTER_STATE ?? join(ROOT, 
 
 /**
  * What a command needs from the system. "jupyter" is nbconvert, JupyterLab and Notebook 7 (or, as the
- * fallback without PyPI, Debian's classic Notebook 6.4); "hub" adds JupyterHub; "chromium" the browser.
+ * fallback without PyPI, Debian's classic Notebook 6.4); "hub" adds JupyterHub; "chromium" the browser;
+ * "classic" is Debian's classic Notebook 6.4 itself, beside the .venv, so that the tests of the
+ * fallback run on every machine that can install it (`npm test` asks for it, `npm start` never).
  * "nbconvert" and "notebook" are the older names for "jupyter", kept for the commands that use them.
  */
-export type Need = "jupyter" | "nbconvert" | "notebook" | "hub" | "chromium";
+export type Need = "jupyter" | "nbconvert" | "notebook" | "hub" | "chromium" | "classic";
 
 /** The project's Python environment, made with pip from jupyter/requirements.txt (pinned by constraints.txt). */
 export const VENV = join(ROOT, ".venv");
@@ -330,9 +332,28 @@ export function ensureChromium(install = true): string {
   );
 }
 
+/** Debian's Python when it has the classic Notebook 6.4 (the fallback's), else undefined. */
+export function classicPython(): string | undefined {
+  const py = "/usr/bin/python3";
+  return existsSync(py) && canImport(py, MODULES.debian) && moduleVersion(py, "notebook").startsWith("6.") ? py : undefined;
+}
+
+/**
+ * Debian's classic Notebook 6.4 for the fallback's tests: found, or installed with apt where that
+ * needs no password. Where it cannot be, this says so and those tests report themselves skipped.
+ */
+export function ensureClassic(install = true): string {
+  const found = classicPython() ?? (install && aptInstall(APT_JUPYTER) ? classicPython() : undefined);
+  return found
+    ? `classic Notebook ${moduleVersion(found, "notebook")} at ${found} (the fallback, for its tests)`
+    : `classic Notebook 6.4 not installed (${aptCommand(APT_JUPYTER)}): the fallback's live tests will be skipped`;
+}
+
 export interface SetupResult {
   jupyter?: Jupyter;
   chromium?: string;
+  /** What ensureClassic found or could not install. */
+  classic?: string;
 }
 
 /** Everything a command needs, in order: the library built and linked, then the system parts. */
@@ -344,8 +365,9 @@ export async function setup(needs: Need[], options: { install?: boolean } = {}):
   buildLibrary();
   linkLibrary();
   const result: SetupResult = {};
-  if (needs.some((n) => n !== "chromium")) result.jupyter = await findJupyter({ install, hub: needs.includes("hub") });
+  if (needs.some((n) => n !== "chromium" && n !== "classic")) result.jupyter = await findJupyter({ install, hub: needs.includes("hub") });
   if (needs.includes("chromium")) result.chromium = ensureChromium(install);
+  if (needs.includes("classic")) result.classic = ensureClassic(install);
   jupyterEnv();
   return result;
 }

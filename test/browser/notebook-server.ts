@@ -1,13 +1,13 @@
 // `npm start`'s real Jupyter server for the live browser tests: JupyterLab 4 (the default),
 // Notebook 7 (`--notebook`) or the classic Notebook 6.4 (Debian's, the fallback without PyPI),
 // started on a free port with a token and a home folder of its own, stopped with its kernels.
-import { ChildProcess, spawn, spawnSync } from "child_process";
+import { ChildProcess, spawn } from "child_process";
 import { randomBytes } from "crypto";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import { AddressInfo, createServer } from "net";
 import { tmpdir } from "os";
 import { dirname, join } from "path";
-import { ROOT } from "../../scripts/lib/project";
+import { classicPython, ROOT } from "../../scripts/lib/project";
 
 export interface NotebookServer {
   base: string; // http://127.0.0.1:PORT
@@ -37,10 +37,7 @@ function freePort(): Promise<number> {
 export type Ui = "lab" | "notebook" | "classic";
 
 /** Debian's Python when it has the classic Notebook 6.4 (jupyter-notebook), else undefined. */
-export function classicPython(): string | undefined {
-  const py = "/usr/bin/python3";
-  return existsSync(py) && spawnSync(py, ["-c", "import notebook, sys; sys.exit(0 if notebook.__version__.startswith('6.') else 1)"], { stdio: "ignore" }).status === 0 ? py : undefined;
-}
+export { classicPython };
 
 /** Starts scripts/start.ts (on `port`, else a free one) and waits (up to 120 s) until it answers. */
 export async function startNotebookServer(ui: Ui = "lab", port?: number): Promise<NotebookServer> {
