@@ -29,6 +29,15 @@ const uidOf = (name: string) => systemUsers(hub.prefix).find((u) => u.name === h
 
 const login = (username: string, password: string) => formLogin(hub.base, username, password);
 
+/**
+ * What to read when a request got an answer it should not have: the end of what `npm run hub`
+ * printed (a hub that exited and was restarted shows there), of the proxy's log (a 503 names its
+ * error: refused, reset, hang-up) and of the hub's log.
+ */
+const diagnosis = () =>
+  `\n--- npm run hub said ---\n${hub.output().slice(-1500)}\n--- proxy.log ---\n${tail(join(hub.state, "proxy.log"), 1500)}` +
+  `\n--- the hub's log ends ---\n${tail(hub.log, 3000)}`;
+
 before(async () => {
   await hub.start();
 });
@@ -56,12 +65,12 @@ describe("a class on the hub", () => {
 
   test("logins: the class password lets a student in, a wrong one and the class password for the instructor are refused, a bad name is explained", async () => {
     const ok = await login("ada", hub.password);
-    assert.equal(ok.status, 302, `the hub's log ends:\n${tail(hub.log, 2000)}`);
+    assert.equal(ok.status, 302, diagnosis());
     assert.match(ok.cookie, /jupyterhub-hub-login=/, "a login cookie");
     // JupyterHub answers a refused login with the login page again, its message, no cookie.
     const refused = (r: Awaited<ReturnType<typeof login>>, what: string) => {
       assert.notEqual(r.status, 302, what);
-      assert.match(r.body, /Invalid username or password/, what);
+      assert.match(r.body, /Invalid username or password/, `${what}: ${r.status} ${r.body.slice(0, 300)}${diagnosis()}`);
       assert.doesNotMatch(r.cookie, /jupyterhub-hub-login=/, what);
     };
     refused(await login("ada", hub.password + "x"), "a wrong password");
@@ -198,15 +207,15 @@ describe("a class on the hub", () => {
     const fay = await Student.create(hub.admin, OVER);
     const t0 = Date.now();
     const r = await fay.client.request("POST", `/hub/api/users/${OVER}/server`);
-    assert.equal(r.status, 429, `${r.status} ${r.location ?? ""} ${r.text}\nthe hub's log ends:\n${tail(hub.log, 3000)}`);
+    assert.equal(r.status, 429, `${r.status} ${r.location ?? ""} ${r.text}${diagnosis()}`);
     assert.match(r.json.message, /Active user limit exceeded/);
     assert.ok(Date.now() - t0 < 10_000, "the answer comes at once, not after a hang");
     const page = await login(OVER, hub.password);
-    assert.equal(page.status, 302, `${OVER}'s login: ${page.body.slice(0, 500)}\nthe hub's log ends:\n${tail(hub.log, 3000)}`);
+    assert.equal(page.status, 302, `${OVER}'s login: ${page.body.slice(0, 500)}${diagnosis()}`);
     assert.match(page.cookie, /jupyterhub-hub-login=/);
     const spawn = await fetch(`${hub.base}/hub/spawn`, { headers: { Cookie: page.cookie }, redirect: "manual" });
     const html = await spawn.text();
-    assert.equal(spawn.status, 429, `the spawn page: ${spawn.status} ${spawn.headers.get("location") ?? ""}\nthe hub's log ends:\n${tail(hub.log, 3000)}`);
+    assert.equal(spawn.status, 429, `the spawn page: ${spawn.status} ${spawn.headers.get("location") ?? ""}${diagnosis()}`);
     assert.match(html, /The class is full for the moment: this hub runs at most 5 notebook\s+servers at once/);
     console.log("# bad inputs: 1 (a sixth server on a hub limited to five)");
   });
