@@ -272,8 +272,15 @@ describe("the keyboard alone, with a visible focus", () => {
       // walked with Tab; on each slide, what Tab could reach is checked in one look.
       const walk = async (where: string) => {
         await fromTheTop();
-        const stops = await tabThrough(p, 300);
-        assert.ok(stops.length >= 2, `${where}: the links back to the contents and the notebook are stops`);
+        let stops = await tabThrough(p, 300);
+        // Just after the last arrow press, reveal may still be moving to the slide (seen once in CI
+        // under load, on the last slide): look again after a moment, as for the strays below.
+        for (let tries = 0; stops.length < 2 && tries < 5; tries++) {
+          await new Promise((r) => setTimeout(r, 300));
+          await fromTheTop();
+          stops = await tabThrough(p, 300);
+        }
+        assert.ok(stops.length >= 2, `${where}: the links back to the contents and the notebook are stops (found: ${stops.map((s) => s.label).join(", ") || "none"})`);
         assertVisibleInOrder(stops, where);
         await p.evaluate(() => (document.activeElement as HTMLElement | null)?.blur()); // the arrow keys are reveal's again
       };
