@@ -31,9 +31,22 @@ function notFound(p: Page): string[] {
   return urls;
 }
 
-/** Opens a notebook of an edition in the Notebook UI and waits for its cells. */
+/**
+ * Opens a notebook of an edition in the Notebook UI and waits for its cells. Leaving a notebook
+ * whose save is still being written (to IndexedDB, slower under load) is cancelled by its
+ * "unsaved changes" guard: the navigation fails with ERR_ABORTED, and is tried again a moment later.
+ */
 async function openNotebook(p: Page, edition: "full" | "student", notebook: string): Promise<void> {
-  await p.goto(`${ORIGIN}${edition}/notebooks/index.html?path=${notebook}`);
+  const url = `${ORIGIN}${edition}/notebooks/index.html?path=${notebook}`;
+  for (let tries = 1; ; tries++) {
+    try {
+      await p.goto(url);
+      break;
+    } catch (e) {
+      if (tries >= 5 || !String((e as Error).message).includes("ERR_ABORTED")) throw e;
+      await p.waitForTimeout(1000);
+    }
+  }
   await p.waitForSelector(".jp-Notebook .jp-CodeCell", { timeout: 60_000 });
 }
 
