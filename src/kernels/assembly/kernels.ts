@@ -456,10 +456,7 @@ export function sigmoid(z: usize, a: usize, len: i32): void {
   for (; i + 2 <= len; i += 2) {
     const at = <usize>i << 3;
     const x = f64x2.neg(v128.load(z + at));
-    let e: v128;
-    if (i64x2.all_true(f64x2.lt(f64x2.abs(x), f64x2.splat(708)))) e = exp2(x);
-    else e = f64x2.replace_lane(f64x2.splat(exp(f64x2.extract_lane(x, 0))), 1, exp(f64x2.extract_lane(x, 1)));
-    v128.store(a + at, f64x2.div(f64x2.splat(1), f64x2.add(f64x2.splat(1), e)));
+    v128.store(a + at, f64x2.div(f64x2.splat(1), f64x2.add(f64x2.splat(1), expPair(x))));
   }
   if (i < len) store<f64>(a + (<usize>i << 3), 1 / (1 + exp(-load<f64>(z + (<usize>i << 3)))));
 }
@@ -483,8 +480,7 @@ export function softmax(z: usize, a: usize, n: i32, m: i32): void {
     for (; j + 2 <= m; j += 2) {
       const at = <usize>j << 3;
       const x = f64x2.sub(v128.load(zi + at), top);
-      if (i64x2.all_true(f64x2.lt(f64x2.abs(x), f64x2.splat(708)))) v128.store(ai + at, exp2(x));
-      else v128.store(ai + at, f64x2.replace_lane(f64x2.splat(exp(f64x2.extract_lane(x, 0))), 1, exp(f64x2.extract_lane(x, 1))));
+      v128.store(ai + at, expPair(x));
     }
     if (j < m) store<f64>(ai + (<usize>j << 3), exp(load<f64>(zi + (<usize>j << 3)) - max));
     let sum: f64 = 0;
@@ -494,6 +490,13 @@ export function softmax(z: usize, a: usize, n: i32, m: i32): void {
     for (; j + 2 <= m; j += 2) v128.store(ai + (<usize>j << 3), f64x2.div(v128.load(ai + (<usize>j << 3)), total));
     if (j < m) store<f64>(ai + (<usize>j << 3), load<f64>(ai + (<usize>j << 3)) / sum);
   }
+}
+
+/** e^x on two lanes, V8's bits: `exp2` when both |x| < 708, else JavaScript's Math.exp on each. */
+// @ts-ignore: inlined by the compiler
+@inline function expPair(x: v128): v128 {
+  if (i64x2.all_true(f64x2.lt(f64x2.abs(x), f64x2.splat(708)))) return exp2(x);
+  return f64x2.replace_lane(f64x2.splat(exp(f64x2.extract_lane(x, 0))), 1, exp(f64x2.extract_lane(x, 1)));
 }
 
 /** `exp` on two lanes with |x| < 708, with selects instead of its branches. */
