@@ -6,6 +6,7 @@
  */
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import { randomBytes } from "crypto";
+import { IncomingHttpHeaders, request as httpRequest } from "http";
 import { chmodSync, existsSync, mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
@@ -136,6 +137,25 @@ export class TestHub {
     return this.hubtsOutput;
   }
 
+  /**
+   * What to read when a request got an answer it should not have, shortest first (CI shows the
+   * start of a long message): the proxy's errors (a 503 names its cause: refused, reset, no such
+   * socket), whether `npm run hub` saw the hub exit, the hub's errors and warnings; then the ends
+   * of the three logs.
+   */
+  diagnosis(): string {
+    const proxyLog = tail(join(this.state, "proxy.log"), 20_000);
+    const hubLog = tail(this.log, 200_000);
+    const lines = (text: string, pattern: RegExp, n: number) => text.split("\n").filter((l) => pattern.test(l)).slice(-n).join("\n") || "(none)";
+    return (
+      `\n--- in short ---\nproxy errors: ${lines(proxyLog, /error|\b50\d\b/i, 4)}` +
+      `\nnpm run hub: ${lines(this.hubtsOutput, /exited|is back|restart/, 3)}` +
+      `\nhub errors and warnings: ${lines(hubLog, /^\[(E|W|C) /, 6)}` +
+      `\n--- npm run hub said ---\n${this.hubtsOutput.slice(-1500)}\n--- proxy.log ---\n${proxyLog.slice(-1500)}` +
+      `\n--- the hub's log ends ---\n${hubLog.slice(-3000)}`
+    );
+  }
+
   /** The instructor's restart: Ctrl-C (SIGINT) to `npm run hub`, then `npm run hub` again. */
   async restart(): Promise<void> {
     await this.stopHubts();
@@ -215,37 +235,44 @@ export interface LoginResult {
   ms: number;
 }
 
-/** The Set-Cookie headers of a response (Node 20 has Headers.getSetCookie; its types here do not yet). */
-function setCookies(headers: Headers): string[] {
-  return (headers as unknown as { getSetCookie(): string[] }).getSetCookie();
+/** One request as a browser's navigation sends it (node:http: Node's fetch always says `Sec-Fetch-Mode: cors`). */
+function navigate(url: string, cookie = "", form?: URLSearchParams): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  const body = form?.toString();
+  const headers: Record<string, string> = { "User-Agent": "scratchnet-hub-test", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Site": form ? "same-origin" : "none" };
+  if (cookie) headers.Cookie = cookie;
+  if (body !== undefined) Object.assign(headers, { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(Buffer.byteLength(body)) });
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: form ? "POST" : "GET", headers }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (d: string) => (text += d));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
 }
 
 /**
- * Logs in through the login form as a browser does: GET the page (its _xsrf cookie and field,
- * which JupyterHub 4 and later require), then POST the form. JupyterHub 6 sometimes refuses the
- * very first form of a fresh hub ("XSRF cookie does not match POST argument" in its log) and asks
- * the user to try again; this does, once, as a person would, and says so in `xsrfRetried`.
+ * Logs in through the login form as a browser does: GET the page, which sets the _xsrf cookie
+ * and fills the form's _xsrf field (JupyterHub 4 and later require both), then POST the form
+ * with that cookie.
+ *
+ * Why a browser's navigation and not `fetch`: JupyterHub sets the _xsrf cookie only for a
+ * navigation (`Sec-Fetch-Mode: navigate`), and Node's fetch always sends `cors`. Without the
+ * cookie, the hub signs the token anew for each request, with the time in seconds in it, so a
+ * form posted in the next second was refused ("XSRF cookie does not match POST argument"): the
+ * hub tests' rare 403s on login.
  */
-export async function formLogin(base: string, username: string, password: string): Promise<LoginResult & { xsrfRetried: boolean }> {
-  const first = await formLoginOnce(base, username, password);
-  if (first.status !== 403 || !first.body.includes("Login form invalid or expired. Try again.")) return { ...first, xsrfRetried: false };
-  return { ...(await formLoginOnce(base, username, password)), xsrfRetried: true };
-}
-
-async function formLoginOnce(base: string, username: string, password: string): Promise<LoginResult> {
-  const page = await fetch(`${base}/hub/login`, { redirect: "manual" });
-  const html = await page.text();
-  const xsrf = /name="_xsrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
-  const pageCookie = setCookies(page.headers).map((c) => c.split(";")[0]).join("; ");
+export async function formLogin(base: string, username: string, password: string): Promise<LoginResult> {
+  const page = await navigate(`${base}/hub/login`);
+  const xsrf = /name="_xsrf" value="([^"]+)"/.exec(page.body)?.[1] ?? "";
+  const pageCookie = (page.headers["set-cookie"] ?? []).map((c) => c.split(";")[0]).join("; ");
   const t0 = Date.now();
-  const res = await fetch(`${base}/hub/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: pageCookie },
-    body: new URLSearchParams({ username, password, _xsrf: xsrf }).toString(),
-    redirect: "manual",
-  });
-  const body = await res.text();
+  const res = await navigate(`${base}/hub/login`, pageCookie, new URLSearchParams({ username, password, _xsrf: xsrf }));
   const ms = Date.now() - t0;
-  const setCookie = setCookies(res.headers);
-  return { status: res.status, location: res.headers.get("location") ?? "", body, cookie: setCookie.map((c) => c.split(";")[0]).join("; "), setCookie, ms };
+  const setCookie = res.headers["set-cookie"] ?? [];
+  const location = res.headers.location ?? "";
+  return { status: res.status, location, body: res.body, cookie: setCookie.map((c) => c.split(";")[0]).join("; "), setCookie, ms };
 }

@@ -12,7 +12,7 @@ import { readFileSync, statSync } from "fs";
 import { join } from "path";
 import { NOTEBOOKS, ROOT } from "../../scripts/lib/project";
 import { TestHub, formLogin } from "../../scripts/lib/hub-harness";
-import { pidAlive, pidsOfUid, runningHubPid, runningProxy, sleep, systemUsers, tail, waitFor } from "../../scripts/lib/hub";
+import { pidAlive, pidsOfUid, runningHubPid, runningProxy, sleep, systemUsers, waitFor } from "../../scripts/lib/hub";
 import { kernelProcess } from "../../scripts/lib/hub-procs";
 import { Student, codeCells, neuronProblems, withOutputs } from "../../scripts/lib/hub-student";
 
@@ -29,14 +29,7 @@ const uidOf = (name: string) => systemUsers(hub.prefix).find((u) => u.name === h
 
 const login = (username: string, password: string) => formLogin(hub.base, username, password);
 
-/**
- * What to read when a request got an answer it should not have: the end of what `npm run hub`
- * printed (a hub that exited and was restarted shows there), of the proxy's log (a 503 names its
- * error: refused, reset, hang-up) and of the hub's log.
- */
-const diagnosis = () =>
-  `\n--- npm run hub said ---\n${hub.output().slice(-1500)}\n--- proxy.log ---\n${tail(join(hub.state, "proxy.log"), 1500)}` +
-  `\n--- the hub's log ends ---\n${tail(hub.log, 3000)}`;
+const diagnosis = () => hub.diagnosis();
 
 before(async () => {
   await hub.start();
@@ -70,7 +63,7 @@ describe("a class on the hub", () => {
     // JupyterHub answers a refused login with the login page again, its message, no cookie.
     const refused = (r: Awaited<ReturnType<typeof login>>, what: string) => {
       assert.notEqual(r.status, 302, what);
-      assert.match(r.body, /Invalid username or password/, `${what}: ${r.status} ${r.body.slice(0, 300)}${diagnosis()}`);
+      assert.match(r.body, /Invalid username or password/, `${what}: ${r.status}${diagnosis()}\n--- the answer ---\n${r.body.slice(0, 300)}`);
       assert.doesNotMatch(r.cookie, /jupyterhub-hub-login=/, what);
     };
     refused(await login("ada", hub.password + "x"), "a wrong password");
@@ -207,11 +200,11 @@ describe("a class on the hub", () => {
     const fay = await Student.create(hub.admin, OVER);
     const t0 = Date.now();
     const r = await fay.client.request("POST", `/hub/api/users/${OVER}/server`);
-    assert.equal(r.status, 429, `${r.status} ${r.location ?? ""} ${r.text}${diagnosis()}`);
+    assert.equal(r.status, 429, `${r.status} ${r.location ?? ""}${diagnosis()}\n--- the answer ---\n${r.text}`);
     assert.match(r.json.message, /Active user limit exceeded/);
     assert.ok(Date.now() - t0 < 10_000, "the answer comes at once, not after a hang");
     const page = await login(OVER, hub.password);
-    assert.equal(page.status, 302, `${OVER}'s login: ${page.body.slice(0, 500)}${diagnosis()}`);
+    assert.equal(page.status, 302, `${OVER}'s login: ${page.status}${diagnosis()}\n--- the answer ---\n${page.body.slice(0, 500)}`);
     assert.match(page.cookie, /jupyterhub-hub-login=/);
     const spawn = await fetch(`${hub.base}/hub/spawn`, { headers: { Cookie: page.cookie }, redirect: "manual" });
     const html = await spawn.text();
