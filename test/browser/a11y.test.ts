@@ -52,31 +52,36 @@ describe("axe-core: no serious or critical WCAG 2.1 A/AA violation, offline in C
   for (const site of SITES) {
     const record: Audit = (found[site.name] = { pages: [], decks: [], audited: [], slides: 0 });
 
-    for (const name of expectedPages) {
-      test(`${site.name}: ${name}`, async () => {
-        const { page, problems } = await guardedContext(chromium.browser, fileOnly);
-        const findings = await auditPage(await page(), pathToFileURL(join(site.dir, name)).href);
-        record.pages.push(...findings);
-        record.audited.push(name);
-        const blocking = findings.filter(isBlocking);
-        assert.equal(blocking.length, 0, `\n${describeFindings(`${site.name}/${name}`, blocking)}`);
-        assert.deepEqual(problems.blockedRequests, [], "nothing asked from the network");
-      });
-    }
+    // Two pages at a time (two tabs of one Chromium, one per core): each audit is its own page.
+    describe(`${site.name}: every page and deck`, { concurrency: 2 }, () => {
+      for (const name of expectedPages) {
+        test(`${site.name}: ${name}`, async (t) => {
+          const { context, page, problems } = await guardedContext(chromium.browser, fileOnly);
+          t.after(() => context.close());
+          const findings = await auditPage(await page(), pathToFileURL(join(site.dir, name)).href);
+          record.pages.push(...findings);
+          record.audited.push(name);
+          const blocking = findings.filter(isBlocking);
+          assert.equal(blocking.length, 0, `\n${describeFindings(`${site.name}/${name}`, blocking)}`);
+          assert.deepEqual(problems.blockedRequests, [], "nothing asked from the network");
+        });
+      }
 
-    for (const name of expectedPages.filter((p) => p !== "index.html").map((p) => p.replace(/\.html$/, ".slides.html"))) {
-      test(`${site.name}: slides/${name}, every slide`, async () => {
-        const { page, problems } = await guardedContext(chromium.browser, fileOnly);
-        const { slides, findings } = await auditDeck(await page(), pathToFileURL(join(site.dir, "slides", name)).href);
-        assert.ok(slides > 0, "the deck has slides");
-        record.decks.push(...findings);
-        record.audited.push(`slides/${name}`);
-        record.slides += slides;
-        const blocking = findings.filter(isBlocking);
-        assert.equal(blocking.length, 0, `\n${describeFindings(`${site.name}/slides/${name}`, blocking)}`);
-        assert.deepEqual(problems.blockedRequests, [], "nothing asked from the network");
-      });
-    }
+      for (const name of expectedPages.filter((p) => p !== "index.html").map((p) => p.replace(/\.html$/, ".slides.html"))) {
+        test(`${site.name}: slides/${name}, every slide`, async (t) => {
+          const { context, page, problems } = await guardedContext(chromium.browser, fileOnly);
+          t.after(() => context.close());
+          const { slides, findings } = await auditDeck(await page(), pathToFileURL(join(site.dir, "slides", name)).href);
+          assert.ok(slides > 0, "the deck has slides");
+          record.decks.push(...findings);
+          record.audited.push(`slides/${name}`);
+          record.slides += slides;
+          const blocking = findings.filter(isBlocking);
+          assert.equal(blocking.length, 0, `\n${describeFindings(`${site.name}/slides/${name}`, blocking)}`);
+          assert.deepEqual(problems.blockedRequests, [], "nothing asked from the network");
+        });
+      }
+    });
 
     test(`${site.name}: every page and deck was audited; the counts by rule`, (t) => {
       const onDisk = [...htmlIn(site.dir), ...htmlIn(join(site.dir, "slides")).map((f) => `slides/${f}`)].sort();
@@ -87,7 +92,7 @@ describe("axe-core: no serious or critical WCAG 2.1 A/AA violation, offline in C
   }
 });
 
-describe("text alternatives: plots, pictures, formulas", () => {
+describe("text alternatives: plots, pictures, formulas", { concurrency: 2 }, () => {
   let chromium: Chromium;
   before(async () => {
     await ensureSites(true);
@@ -96,8 +101,9 @@ describe("text alternatives: plots, pictures, formulas", () => {
   after(async () => chromium?.close());
 
   for (const name of expectedPages.filter((p) => p !== "index.html")) {
-    test(`${name}: every plot has a caption from its data, every SVG picture a title and description, every formula MathML`, async () => {
-      const { page } = await guardedContext(chromium.browser, fileOnly);
+    test(`${name}: every plot has a caption from its data, every SVG picture a title and description, every formula MathML`, async (t) => {
+      const { context, page } = await guardedContext(chromium.browser, fileOnly);
+      t.after(() => context.close());
       const p = await page();
       await p.goto(pathToFileURL(join(SITE, name)).href, { waitUntil: "load", timeout: LOAD_TIMEOUT });
       await waitForRendering(p);
@@ -205,6 +211,8 @@ function assertVisibleInOrder(stops: FocusStop[], where: string): void {
   assert.deepEqual(order, [...order].sort((a, b) => a - b), `${where}: Tab follows the reading order`);
 }
 
+// One page at a time (unlike the audits above): focus, transitions and reveal's moves are timed by
+// the page, and a second page on the two cores made them miss their waits.
 describe("the keyboard alone, with a visible focus", () => {
   let chromium: Chromium;
   before(async () => {
@@ -213,8 +221,9 @@ describe("the keyboard alone, with a visible focus", () => {
   });
   after(async () => chromium?.close());
 
-  test("index.html: Tab reaches every link in order, with a ring; Enter opens one", async () => {
-    const { page } = await guardedContext(chromium.browser, fileOnly);
+  test("index.html: Tab reaches every link in order, with a ring; Enter opens one", async (t) => {
+    const { context, page } = await guardedContext(chromium.browser, fileOnly);
+    t.after(() => context.close());
     const p = await page();
     await p.goto(pathToFileURL(join(SITE, "index.html")).href, { timeout: LOAD_TIMEOUT });
     const links = await p.locator("a[href]").count();
@@ -228,8 +237,9 @@ describe("the keyboard alone, with a visible focus", () => {
   });
 
   for (const name of expectedPages.filter((p) => p !== "index.html")) {
-    test(`${name}: a skip link to the notebook first, then every stop in order with a ring`, async () => {
-      const { page } = await guardedContext(chromium.browser, fileOnly);
+    test(`${name}: a skip link to the notebook first, then every stop in order with a ring`, async (t) => {
+      const { context, page } = await guardedContext(chromium.browser, fileOnly);
+      t.after(() => context.close());
       const p = await page();
       const url = pathToFileURL(join(SITE, name)).href;
       await p.goto(url, { waitUntil: "load", timeout: LOAD_TIMEOUT });
@@ -255,8 +265,9 @@ describe("the keyboard alone, with a visible focus", () => {
   }
 
   for (const name of expectedPages.filter((p) => p !== "index.html").map((p) => p.replace(/\.html$/, ".slides.html"))) {
-    test(`slides/${name}: arrows go through every slide; Tab stops on the current slide only, with a ring`, async () => {
-      const { page } = await guardedContext(chromium.browser, fileOnly);
+    test(`slides/${name}: arrows go through every slide; Tab stops on the current slide only, with a ring`, async (t) => {
+      const { context, page } = await guardedContext(chromium.browser, fileOnly);
+      t.after(() => context.close());
       const p = await page();
       await p.goto(pathToFileURL(join(SITE, "slides", name)).href, { waitUntil: "load", timeout: LOAD_TIMEOUT });
       await p.waitForSelector(".reveal.ready", { timeout: LOAD_TIMEOUT });
