@@ -235,6 +235,9 @@ export interface LoginResult {
   ms: number;
 }
 
+/** A Cookie header carrying what Set-Cookie lines set (their name=value parts). */
+const cookieHeader = (setCookie: string[]) => setCookie.map((c) => c.split(";")[0]).join("; ");
+
 /** One request as a browser's navigation sends it (node:http: Node's fetch always says `Sec-Fetch-Mode: cors`). */
 function navigate(url: string, cookie = "", form?: URLSearchParams): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
   const body = form?.toString();
@@ -268,11 +271,11 @@ function navigate(url: string, cookie = "", form?: URLSearchParams): Promise<{ s
 export async function formLogin(base: string, username: string, password: string): Promise<LoginResult> {
   const page = await navigate(`${base}/hub/login`);
   const xsrf = /name="_xsrf" value="([^"]+)"/.exec(page.body)?.[1] ?? "";
-  const pageCookie = (page.headers["set-cookie"] ?? []).map((c) => c.split(";")[0]).join("; ");
+  const pageCookie = cookieHeader(page.headers["set-cookie"] ?? []);
   const t0 = Date.now();
   const res = await navigate(`${base}/hub/login`, pageCookie, new URLSearchParams({ username, password, _xsrf: xsrf }));
   const ms = Date.now() - t0;
   const setCookie = res.headers["set-cookie"] ?? [];
   const location = res.headers.location ?? "";
-  return { status: res.status, location, body: res.body, cookie: setCookie.map((c) => c.split(";")[0]).join("; "), setCookie, ms };
+  return { status: res.status, location, body: res.body, cookie: cookieHeader(setCookie), setCookie, ms };
 }

@@ -56,8 +56,7 @@ describe("axe-core: no serious or critical WCAG 2.1 A/AA violation, offline in C
     describe(`${site.name}: every page and deck`, { concurrency: 2 }, () => {
       for (const name of expectedPages) {
         test(`${site.name}: ${name}`, async (t) => {
-          const { context, page, problems } = await guardedContext(chromium.browser, fileOnly);
-          t.after(() => context.close());
+          const { page, problems } = await guardedContext(chromium.browser, fileOnly, t);
           const findings = await auditPage(await page(), pathToFileURL(join(site.dir, name)).href);
           record.pages.push(...findings);
           record.audited.push(name);
@@ -69,8 +68,7 @@ describe("axe-core: no serious or critical WCAG 2.1 A/AA violation, offline in C
 
       for (const name of expectedPages.filter((p) => p !== "index.html").map((p) => p.replace(/\.html$/, ".slides.html"))) {
         test(`${site.name}: slides/${name}, every slide`, async (t) => {
-          const { context, page, problems } = await guardedContext(chromium.browser, fileOnly);
-          t.after(() => context.close());
+          const { page, problems } = await guardedContext(chromium.browser, fileOnly, t);
           const { slides, findings } = await auditDeck(await page(), pathToFileURL(join(site.dir, "slides", name)).href);
           assert.ok(slides > 0, "the deck has slides");
           record.decks.push(...findings);
@@ -102,8 +100,7 @@ describe("text alternatives: plots, pictures, formulas", { concurrency: 2 }, () 
 
   for (const name of expectedPages.filter((p) => p !== "index.html")) {
     test(`${name}: every plot has a caption from its data, every SVG picture a title and description, every formula MathML`, async (t) => {
-      const { context, page } = await guardedContext(chromium.browser, fileOnly);
-      t.after(() => context.close());
+      const { page } = await guardedContext(chromium.browser, fileOnly, t);
       const p = await page();
       await p.goto(pathToFileURL(join(SITE, name)).href, { waitUntil: "load", timeout: LOAD_TIMEOUT });
       await waitForRendering(p);
@@ -222,8 +219,7 @@ describe("the keyboard alone, with a visible focus", () => {
   after(async () => chromium?.close());
 
   test("index.html: Tab reaches every link in order, with a ring; Enter opens one", async (t) => {
-    const { context, page } = await guardedContext(chromium.browser, fileOnly);
-    t.after(() => context.close());
+    const { page } = await guardedContext(chromium.browser, fileOnly, t);
     const p = await page();
     await p.goto(pathToFileURL(join(SITE, "index.html")).href, { timeout: LOAD_TIMEOUT });
     const links = await p.locator("a[href]").count();
@@ -238,8 +234,7 @@ describe("the keyboard alone, with a visible focus", () => {
 
   for (const name of expectedPages.filter((p) => p !== "index.html")) {
     test(`${name}: a skip link to the notebook first, then every stop in order with a ring`, async (t) => {
-      const { context, page } = await guardedContext(chromium.browser, fileOnly);
-      t.after(() => context.close());
+      const { page } = await guardedContext(chromium.browser, fileOnly, t);
       const p = await page();
       const url = pathToFileURL(join(SITE, name)).href;
       await p.goto(url, { waitUntil: "load", timeout: LOAD_TIMEOUT });
@@ -266,8 +261,7 @@ describe("the keyboard alone, with a visible focus", () => {
 
   for (const name of expectedPages.filter((p) => p !== "index.html").map((p) => p.replace(/\.html$/, ".slides.html"))) {
     test(`slides/${name}: arrows go through every slide; Tab stops on the current slide only, with a ring`, async (t) => {
-      const { context, page } = await guardedContext(chromium.browser, fileOnly);
-      t.after(() => context.close());
+      const { page } = await guardedContext(chromium.browser, fileOnly, t);
       const p = await page();
       await p.goto(pathToFileURL(join(SITE, "slides", name)).href, { waitUntil: "load", timeout: LOAD_TIMEOUT });
       await p.waitForSelector(".reveal.ready", { timeout: LOAD_TIMEOUT });

@@ -51,10 +51,12 @@ export interface Problems {
 
 /**
  * A context whose requests may only go where `allowed` says; every other request is aborted and
- * recorded. `page()` opens a page that records its problems.
+ * recorded. `page()` opens a page that records its problems. Given the test (`t`), the context
+ * is closed when that test ends, pass or fail: an open page keeps drawing and animating.
  */
-export async function guardedContext(browser: Browser, allowed: (url: string) => boolean) {
+export async function guardedContext(browser: Browser, allowed: (url: string) => boolean, t?: { after(fn: () => Promise<void>): void }) {
   const context: BrowserContext = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  t?.after(() => context.close());
   const problems: Problems = { consoleErrors: [], pageErrors: [], failedRequests: [], blockedRequests: [], dialogs: [] };
   await context.route("**/*", (route) => {
     const url = route.request().url();

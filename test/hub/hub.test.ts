@@ -29,8 +29,6 @@ const uidOf = (name: string) => systemUsers(hub.prefix).find((u) => u.name === h
 
 const login = (username: string, password: string) => formLogin(hub.base, username, password);
 
-const diagnosis = () => hub.diagnosis();
-
 before(async () => {
   await hub.start();
 });
@@ -58,12 +56,12 @@ describe("a class on the hub", () => {
 
   test("logins: the class password lets a student in, a wrong one and the class password for the instructor are refused, a bad name is explained", async () => {
     const ok = await login("ada", hub.password);
-    assert.equal(ok.status, 302, diagnosis());
+    assert.equal(ok.status, 302, hub.diagnosis());
     assert.match(ok.cookie, /jupyterhub-hub-login=/, "a login cookie");
     // JupyterHub answers a refused login with the login page again, its message, no cookie.
     const refused = (r: Awaited<ReturnType<typeof login>>, what: string) => {
       assert.notEqual(r.status, 302, what);
-      assert.match(r.body, /Invalid username or password/, `${what}: ${r.status}${diagnosis()}\n--- the answer ---\n${r.body.slice(0, 300)}`);
+      assert.match(r.body, /Invalid username or password/, `${what}: ${r.status}${hub.diagnosis()}\n--- the answer ---\n${r.body.slice(0, 300)}`);
       assert.doesNotMatch(r.cookie, /jupyterhub-hub-login=/, what);
     };
     refused(await login("ada", hub.password + "x"), "a wrong password");
@@ -200,15 +198,15 @@ describe("a class on the hub", () => {
     const fay = await Student.create(hub.admin, OVER);
     const t0 = Date.now();
     const r = await fay.client.request("POST", `/hub/api/users/${OVER}/server`);
-    assert.equal(r.status, 429, `${r.status} ${r.location ?? ""}${diagnosis()}\n--- the answer ---\n${r.text}`);
+    assert.equal(r.status, 429, `${r.status} ${r.location ?? ""}${hub.diagnosis()}\n--- the answer ---\n${r.text}`);
     assert.match(r.json.message, /Active user limit exceeded/);
     assert.ok(Date.now() - t0 < 10_000, "the answer comes at once, not after a hang");
     const page = await login(OVER, hub.password);
-    assert.equal(page.status, 302, `${OVER}'s login: ${page.status}${diagnosis()}\n--- the answer ---\n${page.body.slice(0, 500)}`);
+    assert.equal(page.status, 302, `${OVER}'s login: ${page.status}${hub.diagnosis()}\n--- the answer ---\n${page.body.slice(0, 500)}`);
     assert.match(page.cookie, /jupyterhub-hub-login=/);
     const spawn = await fetch(`${hub.base}/hub/spawn`, { headers: { Cookie: page.cookie }, redirect: "manual" });
     const html = await spawn.text();
-    assert.equal(spawn.status, 429, `the spawn page: ${spawn.status} ${spawn.headers.get("location") ?? ""}${diagnosis()}`);
+    assert.equal(spawn.status, 429, `the spawn page: ${spawn.status} ${spawn.headers.get("location") ?? ""}${hub.diagnosis()}`);
     assert.match(html, /The class is full for the moment: this hub runs at most 5 notebook\s+servers at once/);
     console.log("# bad inputs: 1 (a sixth server on a hub limited to five)");
   });
